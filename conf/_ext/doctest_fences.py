@@ -1,0 +1,134 @@
+"""Where a doctest lives in a Markdown page, and what makes a code fence malformed.
+
+Python's doctest parser does not know Markdown: an expected output runs on into the closing
+fence that follows it. Rather than ask every author for a blank line before each fence (which
+then renders as an empty line), the collection step is taught where a fence ends: only the
+lines inside ``pycon`` fences are shown to doctest, everything else is blanked, and line numbers
+are kept so that a failure points at the right line of the ``.md`` file.
+
+The same checks run in two places, so that a malformed block fails both commands a contributor
+uses: pytest (``conftest.py`` installs :class:`MarkdownDocTestParser`) and the Sphinx build
+(this module is also a Sphinx extension that warns, and ``-W`` turns warnings into errors).
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+from dataclasses import dataclass
+
+FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
+
+# Fences that hold a doctest: rendered as a console session, run by pytest.
+DOCTEST_LANGUAGES = {"pycon"}
+# Fences whose code is Python but that no doctest would run: refused.
+UNTESTED_PYTHON_LANGUAGES = {"", "python", "py", "python3", "ipython"}
+
+
+@dataclass(frozen=True)
+class Fence:
+    language: str
+    start: int  # 0-based index of the opening fence line
+    end: int  # 0-based index of the closing fence line
+    body: list[str]
+
+
+class MalformedBlock(ValueError):
+    """A code fence that would be untested, or would render wrongly."""
+
+
+def iter_fences(text: str, path: str) -> list[Fence]:
+    """Every fenced code block in ``text``; raises on an unclosed fence."""
+    lines = text.splitlines()
+    fences = []
+    index = 0
+    while index < len(lines):
+        match = FENCE_RE.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        marker = match["fence"]
+        language = match["info"].strip().split(" ")[0].strip("{}")
+        closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+        end = index + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        if end == len(lines):
+            raise MalformedBlock(
+                f"{path}:{index + 1}: code fence opened here is never closed; "
+                f"close it with a line of {marker}"
+            )
+        fences.append(Fence(language, index, end, lines[index + 1 : end]))
+        index = end + 1
+    return fences
+
+
+def check_fence(fence: Fence, path: str) -> None:
+    """Raise :class:`MalformedBlock` naming the file and line if ``fence`` is written wrongly."""
+    where = f"{path}:{fence.start + 1}"
+    has_prompt = any(line.lstrip().startswith(">>>") for line in fence.body)
+    if fence.language in DOCTEST_LANGUAGES:
+        if not has_prompt:
+            raise MalformedBlock(
+                f"{where}: a pycon block with no '>>> ' prompt tests nothing; "
+                "write the code as an interactive session with '>>> ' and '... ' prompts"
+            )
+        if fence.body and not fence.body[-1].strip():
+            raise MalformedBlock(
+                f"{where}: blank line before the closing fence; remove it: it renders as an "
+                "empty line, and the fence already ends the expected output"
+            )
+        if fence.body and not fence.body[0].lstrip().startswith(">>>"):
+            raise MalformedBlock(
+                f"{where}: a pycon block must start with a '>>> ' prompt, not output or prose"
+            )
+    elif fence.language in UNTESTED_PYTHON_LANGUAGES:
+        label = fence.language or "(no language)"
+        hint = (
+            "it holds '>>>' prompts, so mark the fence ```pycon"
+            if has_prompt
+            else "no doctest runs it; write it as a ```pycon session with '>>> ' prompts "
+            "and the output that torch prints"
+        )
+        raise MalformedBlock(f"{where}: code fence {label!r}: {hint}")
+
+
+def doctest_text(text: str, path: str) -> str:
+    """``text`` with every line outside a pycon fence blanked; line numbers are kept."""
+    lines = text.splitlines()
+    kept = [""] * len(lines)
+    for fence in iter_fences(text, path):
+        check_fence(fence, path)
+        if fence.language in DOCTEST_LANGUAGES:
+            kept[fence.start + 1 : fence.end] = fence.body
+    return "\n".join(kept) + "\n"
+
+
+class MarkdownDocTestParser(doctest.DocTestParser):
+    """A DocTestParser that reads only the pycon fences of a Markdown file."""
+
+    def get_doctest(self, string, globs, name, filename, lineno):
+        if filename and str(filename).endswith(".md"):
+            string = doctest_text(string, str(filename))
+        return super().get_doctest(string, globs, name, filename, lineno)
+
+
+def _check_markdown_source(app, docname, source):
+    from sphinx.util import logging
+
+    path = app.env.doc2path(docname)
+    if not str(path).endswith(".md"):
+        return
+    try:
+        for fence in iter_fences(source[0], str(path)):
+            check_fence(fence, str(path))
+    except MalformedBlock as error:
+        line = int(str(error).split(":", 2)[1])
+        logging.getLogger(__name__).warning(
+            str(error).split(": ", 1)[1], location=(docname, line), type="doctest-fences"
+        )
+
+
+def setup(app):
+    app.connect("source-read", _check_markdown_source)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

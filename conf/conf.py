@@ -1,0 +1,64 @@
+"""Sphinx configuration: the one home of the site's settings.
+
+Built with ``sphinx-build -c conf docs build/html`` (see ``noxfile.py``): the configuration
+lives apart from the pages, so ``docs/`` holds nothing but what a reader reads.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+CONF_DIR = Path(__file__).resolve().parent
+ROOT = CONF_DIR.parent
+sys.path.insert(0, str(CONF_DIR / "_ext"))
+
+project = "PyTorch Fundamentals, Checked"
+author = "The PyTorch Fundamentals contributors"
+copyright = "2026, " + author
+
+extensions = [
+    "myst_parser",
+    "sphinx_gallery.gen_gallery",
+    "sphinx_copybutton",
+    "doctest_fences",
+]
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/**/*.ipynb"]
+nitpicky = True
+
+# -- MyST -------------------------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- HTML -------------------------------------------------------------------------------------
+# furo: light and dark mode, mobile layout, and no font or script from another host.
+html_theme = "furo"
+html_title = project
+html_static_path: list[str] = []
+html_last_updated_fmt = None
+
+# -- Copy button ------------------------------------------------------------------------------
+# Copy only the code of a doctest: prompts stripped, output lines left out, so what is pasted
+# into a fresh Python runs.
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+
+# -- Gallery ----------------------------------------------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": str(ROOT / "examples"),
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    # An example that raises fails the build, naming the example's file.
+    "abort_on_example_error": False,
+    "only_warn_on_example_error": False,
+    # Print once: a summary assigned to a name is not echoed again through its repr.
+    "capture_repr": ("_repr_html_", "__repr__"),
+    "reset_modules": ("matplotlib", "seaborn"),
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+}

@@ -1,0 +1,101 @@
+"""Every task a person runs on this project. `nox -l` lists them with these docstrings.
+
+Versions come from pyproject.toml's dependency groups; nothing here repeats them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "conf"))
+from build_command import HTML_DIR, ROOT, sphinx_build_args
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "virtualenv"
+nox.options.sessions = ["lint", "docs", "tests"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def install_torch(session: nox.Session) -> None:
+    """Install the pinned torch in a step of its own.
+
+    TORCH_INDEX_URL picks the wheel index, for example
+    https://download.pytorch.org/whl/cpu for the CPU-only build elsewhere.
+    """
+    pin = nox.project.dependency_groups(PYPROJECT, "torch")
+    index = os.environ.get("TORCH_INDEX_URL")
+    session.install(*pin, *(["--index-url", index] if index else []))
+
+
+def install_groups(session: nox.Session, *groups: str) -> None:
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+
+
+@nox.session(reuse_venv=True)
+def docs(session: nox.Session) -> None:
+    """Build the HTML site strictly (-n -W --keep-going) into build/html.
+
+    `nox -s docs -- --serve` serves a live preview with sphinx-autobuild instead.
+    """
+    serve = "--serve" in session.posargs
+    extra = [arg for arg in session.posargs if arg != "--serve"]
+    install_torch(session)
+    install_groups(session, "serve" if serve else "docs")
+    if serve:
+        session.run(
+            "sphinx-autobuild",
+            *sphinx_build_args(HTML_DIR, *extra),
+            "--watch",
+            "examples",
+            "--watch",
+            "conf",
+            "--re-ignore",
+            r"auto_examples|sg_execution_times",
+        )
+        return
+    session.run("sphinx-build", *sphinx_build_args(HTML_DIR, *extra))
+    session.log(f"HTML written to {HTML_DIR / 'index.html'}")
+
+
+@nox.session(reuse_venv=True)
+def serve(session: nox.Session) -> None:
+    """Live preview: rebuild on every change and serve on http://127.0.0.1:8000."""
+    session.notify("docs", ["--serve", *session.posargs])
+
+
+@nox.session(reuse_venv=True)
+def doctest(session: nox.Session) -> None:
+    """Run the doctests of every page and of README.md."""
+    install_torch(session)
+    install_groups(session, "test")
+    session.run("pytest", "--doctest-glob=*.md", "docs", "README.md", *session.posargs)
+
+
+@nox.session(reuse_venv=True)
+def tests(session: nox.Session) -> None:
+    """The whole suite: page doctests, README.md, and tests/ (site build and checks)."""
+    install_torch(session)
+    install_groups(session, "test")
+    session.run("pytest", "--doctest-glob=*.md", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    install_groups(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(venv_backend="none")
+def clean(session: nox.Session) -> None:
+    """Remove generated output: build/, docs/auto_examples/, sphinx-gallery's timing page."""
+    for path in (ROOT / "build", ROOT / "docs" / "auto_examples"):
+        shutil.rmtree(path, ignore_errors=True)
+    (ROOT / "docs" / "sg_execution_times.rst").unlink(missing_ok=True)

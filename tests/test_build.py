@@ -1,0 +1,41 @@
+"""The site builds strictly, and every page and gallery example is in it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").glob("*.md"))
+EXAMPLES = sorted(
+    p.relative_to(ROOT / "examples").with_suffix("") for p in (ROOT / "examples").rglob("plot_*.py")
+)
+
+
+def test_build_succeeds_without_warnings(site):
+    assert site.returncode == 0, site.output
+    warnings = [line for line in site.output.splitlines() if re.search(r"WARNING|ERROR", line)]
+    assert warnings == []
+
+
+def test_there_is_something_to_check():
+    assert PAGES and EXAMPLES
+
+
+def test_every_page_is_rendered(site):
+    missing = [str(page) for page in PAGES if not (site.html_dir / f"{page}.html").is_file()]
+    assert missing == []
+
+
+def test_every_gallery_example_is_executed_and_rendered(site):
+    for example in EXAMPLES:
+        html = site.html_dir / "auto_examples" / f"{example}.html"
+        assert html.is_file(), f"{example} was not rendered"
+        text = html.read_text(encoding="utf-8")
+        # sphinx-gallery marks what the script printed with this class.
+        assert "sphx-glr-script-out" in text, f"{example} shows no executed output"
+
+
+def test_torchinfo_summary_is_printed_once(site):
+    html = (site.html_dir / "auto_examples" / "torchinfo" / "plot_mlp_summary.html").read_text()
+    assert html.count("Total params") == 1
