@@ -85,6 +85,14 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "--doctest-glob=*.md", *session.posargs)
 
 
+@nox.session(reuse_venv=True)
+def inventory(session: nox.Session) -> None:
+    """Regenerate conf/inventories/ (torch and NumPy API links) from the pinned packages."""
+    install_torch(session)
+    install_groups(session, "docs")
+    session.run("python", "conf/make_inventories.py")
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""

@@ -21,6 +21,7 @@ extensions = [
     "myst_parser",
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
+    "sphinx.ext.intersphinx",
     "doctest_fences",
 ]
 
@@ -32,6 +33,17 @@ nitpicky = True
 # -- MyST -------------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# -- API links ------------------------------------------------------------------------------
+# Every torch API named on a page links to the official reference. The inventories are
+# generated from the installed packages (conf/make_inventories.py, `nox -s inventory`), so the
+# build needs no network.
+intersphinx_mapping = {
+    "torch": ("https://docs.pytorch.org/docs/stable/", str(CONF_DIR / "inventories" / "torch.inv")),
+    "numpy": ("https://numpy.org/doc/stable/", str(CONF_DIR / "inventories" / "numpy.inv")),
+}
+intersphinx_cache_limit = 0
+intersphinx_timeout = 1
 
 # -- HTML -------------------------------------------------------------------------------------
 # furo: light and dark mode, mobile layout, and no font or script from another host.
@@ -51,6 +63,7 @@ copybutton_only_copy_prompt_lines = True
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
+    "backreferences_dir": "gen_modules/backreferences",
     "filename_pattern": r"/plot_",
     # An example that raises fails the build, naming the example's file.
     "abort_on_example_error": False,
