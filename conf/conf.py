@@ -23,6 +23,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx.ext.intersphinx",
     "doctest_fences",
+    "accessible_html",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -49,13 +50,20 @@ intersphinx_timeout = 1
 # furo: light and dark mode, mobile layout, and no font or script from another host.
 html_theme = "furo"
 html_title = project
-html_static_path: list[str] = []
+# Relative to conf/: the project's own CSS and JS, fixes that axe-core asks for (see the files).
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_js_files = ["scrollable-focus.js"]
+# Without an icon of its own, a browser asks for /favicon.ico at the host's root: a failed
+# request, and outside the site when it is served from a sub-path.
+html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
 
 # -- Copy button ------------------------------------------------------------------------------
 # Copy only the code of a doctest: prompts stripped, output lines left out, so what is pasted
 # into a fresh Python runs.
-copybutton_prompt_text = r">>> |\.\.\. "
+# A bare "..." ends an indented block in the REPL: it is copied as the blank line it stands for.
+copybutton_prompt_text = r">>> |\.\.\. |\.\.\.$"
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 
@@ -74,4 +82,7 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
+    # The execution-times pages load jQuery and DataTables from CDNs; the site makes no request
+    # to another host, so they are not written.
+    "write_computation_times": False,
 }
