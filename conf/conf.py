@@ -50,10 +50,11 @@ intersphinx_timeout = 1
 # furo: light and dark mode, mobile layout, and no font or script from another host.
 html_theme = "furo"
 html_title = project
-# Relative to conf/: the project's own CSS and JS, fixes that axe-core asks for (see the files).
+# Relative to conf/: the project's own CSS and JS (accessibility fixes, search opened from
+# the file system; each file says why).
 html_static_path = ["_static"]
 html_css_files = ["site.css"]
-html_js_files = ["scrollable-focus.js"]
+html_js_files = ["site.js"]
 # Without an icon of its own, a browser asks for /favicon.ico at the host's root: a failed
 # request, and outside the site when it is served from a sub-path.
 html_favicon = "_static/favicon.svg"

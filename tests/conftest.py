@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,3 +48,97 @@ def site(tmp_path_factory) -> SiteBuild:
     if prebuilt:
         return SiteBuild(Path(prebuilt), 0, "")
     return build_site(tmp_path_factory.mktemp("site") / "html")
+
+
+# -- Browser: the built site as a reader opens it ----------------------------------------------
+# Debian's Chromium, never a browser download; Playwright only drives it.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Hosted sites live under a sub-path (GitHub Pages: /<repo>/, Read the Docs: /en/latest/), so
+# the browser tests serve the site there: a link that climbs out of it fails as a 404.
+SUB_PATH = "/project/"
+# Screenshots of failing pages and the page-weight table; gitignored.
+RESULTS_DIR = ROOT / "test-results"
+PAGE_WEIGHTS = pytest.StashKey[dict[str, int]]()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_html(site) -> Path:
+    """The built site's HTML directory; fails (does not skip) when the build failed."""
+    assert site.returncode == 0, f"the site did not build:\n{site.output}"
+    return site.html_dir
+
+
+@pytest.fixture(scope="session")
+def site_url(built_html, tmp_path_factory) -> str:
+    """The site served on loopback under SUB_PATH, as a hosting service would serve it."""
+    served_root = tmp_path_factory.mktemp("served")
+    (served_root / SUB_PATH.strip("/")).symlink_to(built_html, target_is_directory=True)
+    handler = functools.partial(_QuietHandler, directory=str(served_root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright, one for the whole run."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium, as "
+            ".ci/run does), set CHROMIUM=<path>, or deselect these tests with -m 'not browser'"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """Where a browser test saves the screenshot of a page it fails."""
+    directory = RESULTS_DIR / "screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def page_weights(request) -> dict[str, int]:
+    """Bytes each page loads on a first visit, filled by the browser tests, printed at the end."""
+    return request.config.stash.setdefault(PAGE_WEIGHTS, {})
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    weights = config.stash.get(PAGE_WEIGHTS, {})
+    if not weights:
+        return
+    lines = [f"{'KB':>7}  page (with its assets, first load)"]
+    lines += [
+        f"{size / 1024:7.1f}  {page}"
+        for page, size in sorted(weights.items(), key=lambda item: -item[1])
+    ]
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "page-weights.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    terminalreporter.write_sep("-", "page weights (also in test-results/page-weights.txt)")
+    for line in lines:
+        terminalreporter.write_line(line)

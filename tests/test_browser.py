@@ -1,0 +1,372 @@
+"""The built site as a reader uses it, in Chromium: every page, light and dark and mobile.
+
+Served on loopback under a sub-path (tests/conftest.py: ``site_url``) and opened from the file
+system. Deselect with ``-m 'not browser'``.
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "conf" / "_ext"))
+from doctest_fences import DOCTEST_LANGUAGES, iter_fences
+
+pytestmark = pytest.mark.browser
+
+DOCS = ROOT / "docs"
+EXAMPLES = ROOT / "examples"
+GENERATED_DIRS = {"auto_examples", "gen_modules"}
+MAX_PAGE_BYTES = 300 * 1024
+BLOCKING_AXE_IMPACTS = {"serious", "critical"}
+# Colour modes a reader gets: the system preference (furo follows it) and a phone.
+MODES = {
+    "light": {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}},
+    "dark": {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}},
+    "mobile": {
+        "color_scheme": "light",
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+# A search term and the page it must land on first. Terms whose page is not in docs/ yet are
+# left out; add a row when a page arrives.
+SEARCH_LANDINGS = {
+    "ndim": "shapes",
+    "reshape": "reshaping",
+    "keepdim": "norms",
+    "state_dict": "saving",
+}
+
+
+def source_pages() -> list[str]:
+    """Every HTML page the build must produce, derived from the sources (not from the build,
+    so that the list exists at collection time and a missing page is a failure)."""
+    pages = [
+        str(path.relative_to(DOCS).with_suffix(".html"))
+        for path in sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.rst")])
+        if not GENERATED_DIRS & set(path.relative_to(DOCS).parts)
+        and path.name != "sg_execution_times.rst"  # stale output of an older build
+    ]
+    pages += [
+        str(Path("auto_examples") / path.relative_to(EXAMPLES).parent / "index.html")
+        # sphinx-gallery: each gallery folder's header (README.txt in older layouts)
+        for path in sorted([*EXAMPLES.rglob("GALLERY_HEADER.*"), *EXAMPLES.rglob("README.*")])
+    ]
+    pages += [
+        str(Path("auto_examples") / path.relative_to(EXAMPLES).with_suffix(".html"))
+        for path in sorted(EXAMPLES.rglob("plot_*.py"))
+    ]
+    return [*pages, "genindex.html", "search.html"]
+
+
+PAGES = source_pages()
+
+
+def doctest_blocks(page: str) -> list[list[doctest.Example]]:
+    """The doctest examples of each ``pycon`` block of docs/<page>, in page order."""
+    path = DOCS / page
+    text = path.read_text(encoding="utf-8")
+    parser = doctest.DocTestParser()
+    return [
+        parser.get_examples("\n".join(fence.body) + "\n", f"{path}:{fence.start + 1}")
+        for fence in iter_fences(text, str(path))
+        if fence.language in DOCTEST_LANGUAGES
+    ]
+
+
+COPY_PAGES = [path.name for path in sorted(DOCS.glob("*.md")) if doctest_blocks(path.name)]
+
+
+@dataclass
+class PageVisit:
+    """What the browser saw while one page loaded."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    off_site_requests: list[str] = field(default_factory=list)
+    responses: list = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return [
+            *(f"console error: {text}" for text in self.console_errors),
+            *(f"failed request: {text}" for text in self.failed_requests),
+            *(f"request outside the site: {url}" for url in self.off_site_requests),
+        ]
+
+
+def watch(context, page, is_on_site) -> PageVisit:
+    """Record console errors and failed requests; block and record requests outside the site."""
+    visit = PageVisit()
+
+    def route(route_request):
+        if is_on_site(route_request.request.url):
+            route_request.continue_()
+        else:
+            visit.off_site_requests.append(route_request.request.url)
+            route_request.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda msg: msg.type == "error" and visit.console_errors.append(msg.text))
+    page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+    page.on(
+        "requestfailed",
+        lambda request: (
+            request.url not in visit.off_site_requests
+            and visit.failed_requests.append(f"{request.url} ({request.failure})")
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            visit.responses.append(response)
+            if response.ok
+            else visit.failed_requests.append(f"{response.url} (HTTP {response.status})")
+        ),
+    )
+    return visit
+
+
+def served_on_site(site_url: str):
+    site = urlsplit(site_url)
+
+    def is_on_site(url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return True
+        return parts.netloc == site.netloc and parts.path.startswith(site.path)
+
+    return is_on_site
+
+
+def fail_with_screenshot(tab, page: str, mode: str, problems: list[str], directory: Path):
+    if not problems:
+        return
+    shot = directory / f"{page.replace('/', '__')}-{mode}.png"
+    tab.screenshot(path=str(shot), full_page=True)
+    pytest.fail(f"{page} ({mode}), screenshot {shot}:\n  " + "\n  ".join(problems))
+
+
+def relative_luminance(css_rgb: str) -> float:
+    red, green, blue = (int(v) for v in re.findall(r"\d+", css_rgb)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+def test_every_built_page_is_checked(built_html):
+    """The page list the browser tests use is the build's: a new kind of page is not missed."""
+    built = sorted(
+        str(path.relative_to(built_html))
+        for path in built_html.rglob("*.html")
+        if not path.relative_to(built_html).parts[0].startswith("_")
+    )
+    assert built == sorted(PAGES)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("page", PAGES)
+def test_page(browser, site_url, page_weights, screenshot_dir, page, mode):
+    """Loads with no console error, no failed or off-site request, in the right colours, with
+    no serious or critical axe-core violation, within the weight budget, and without sideways
+    scrolling on a phone."""
+    context = browser.new_context(**MODES[mode])
+    try:
+        tab = context.new_page()
+        visit = watch(context, tab, served_on_site(site_url))
+        tab.goto(site_url + page, wait_until="load")
+        tab.wait_for_load_state("networkidle")
+        problems = visit.problems()
+
+        background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        dark = relative_luminance(background) < 0.5
+        if dark != (MODES[mode]["color_scheme"] == "dark"):
+            problems.append(f"{mode} mode shows background {background}")
+
+        if mode == "light":  # the first visit: a fresh context has nothing cached
+            weight = sum(len(response.body()) for response in visit.responses)
+            page_weights[page] = weight
+            if weight > MAX_PAGE_BYTES:
+                problems.append(f"weighs {weight / 1024:.0f} KB > {MAX_PAGE_BYTES // 1024} KB")
+        if mode == "mobile":
+            overflow = tab.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                problems.append(f"the page scrolls sideways by {overflow}px on a phone")
+
+        violations = [
+            violation
+            for violation in Axe().run(tab).response["violations"]
+            if violation["impact"] in BLOCKING_AXE_IMPACTS
+        ]
+        problems += [
+            f"axe {v['impact']} {v['id']}: {v['help']} at "
+            + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+            for v in violations
+        ]
+        fail_with_screenshot(tab, page, mode, problems, screenshot_dir)
+    finally:
+        context.close()
+
+
+def search_and_open_first(tab, start_url: str, term: str) -> str:
+    """Type ``term`` into the sidebar search box like a reader, and follow the first result."""
+    tab.goto(start_url)
+    tab.fill("input.sidebar-search", term)
+    tab.press("input.sidebar-search", "Enter")
+    summary = tab.locator("#search-results p.search-summary")
+    summary.filter(has_text=re.compile("Search finished|did not match")).wait_for()
+    first = tab.locator("#search-results ul.search li a").first
+    first.click()
+    tab.wait_for_load_state("load")
+    return tab.url
+
+
+def test_search_cases_exist():
+    assert any((DOCS / f"{page}.md").exists() for page in SEARCH_LANDINGS.values()), (
+        "none of the pages SEARCH_LANDINGS searches for exists"
+    )
+
+
+@pytest.mark.parametrize(
+    ("term", "landing"),
+    [(term, page) for term, page in SEARCH_LANDINGS.items() if (DOCS / f"{page}.md").exists()],
+)
+def test_search_lands_on_page(browser, site_url, screenshot_dir, term, landing):
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        visit = watch(context, tab, served_on_site(site_url))
+        landed = search_and_open_first(tab, site_url + "index.html", term)
+        problems = visit.problems()
+        if landed.split("#")[0] != f"{site_url}{landing}.html":
+            problems.append(f"search for {term!r} opened {landed} first, not {landing}.html")
+        fail_with_screenshot(tab, f"search-{term}", "light", problems, screenshot_dir)
+    finally:
+        context.close()
+
+
+# Feeds the copied text to an interactive console, line by line, as a paste into a fresh
+# Python REPL would, and reports the exceptions it raised.
+REPL_RUNNER = """
+import code, json, sys
+raised = []
+class Console(code.InteractiveConsole):
+    def showtraceback(self):
+        raised.append(type(sys.exc_info()[1]).__name__)
+        super().showtraceback()
+    def showsyntaxerror(self, filename=None, **kwargs):
+        raised.append("SyntaxError")
+        super().showsyntaxerror(filename)
+console = Console()
+for line in sys.stdin.read().splitlines():
+    console.push(line)
+console.push("")
+print("RAISED " + json.dumps(raised))
+"""
+
+
+def code_lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("page", COPY_PAGES)
+def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, page):
+    """Each doctest block's copy button gives its code without prompts or outputs; the page's
+    blocks, pasted one after another into a fresh Python, raise exactly the errors the page
+    shows and no other."""
+    blocks = doctest_blocks(page)
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + page.replace(".md", ".html"))
+        rendered = tab.locator("div.highlight-pycon")
+        assert rendered.count() == len(blocks), "rendered pycon blocks differ from the page's"
+        copied = []
+        for index, examples in enumerate(blocks):
+            block = rendered.nth(index)
+            block.hover()
+            block.locator("button.copybtn").click()
+            text = tab.evaluate("navigator.clipboard.readText()")
+            expected = "".join(example.source for example in examples)
+            assert code_lines(text) == code_lines(expected), f"block {index + 1} of {page}"
+            copied.append(text)
+    finally:
+        context.close()
+
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", REPL_RUNNER],
+        input="\n".join(copied) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    raised = json.loads(result.stdout.rsplit("RAISED ", 1)[1])
+    shown = [
+        example.exc_msg.split(":", 1)[0].rsplit(".", 1)[-1]
+        for examples in blocks
+        for example in examples
+        if example.exc_msg
+    ]
+    assert raised == shown, result.stderr
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_opened_from_file_system(browser, built_html, screenshot_dir, page):
+    """Opened from disk, a page loads all it needs from disk, with no error."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        visit = watch(context, tab, lambda url: urlsplit(url).scheme in {"file", "data"})
+        tab.goto((built_html / page).as_uri(), wait_until="load")
+        tab.wait_for_load_state("networkidle")
+        fail_with_screenshot(tab, page, "file", visit.problems(), screenshot_dir)
+    finally:
+        context.close()
+
+
+def test_search_from_file_system(browser, built_html, screenshot_dir):
+    term, landing = next(
+        (term, page) for term, page in SEARCH_LANDINGS.items() if (DOCS / f"{page}.md").exists()
+    )
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        visit = watch(context, tab, lambda url: urlsplit(url).scheme in {"file", "data"})
+        landed = search_and_open_first(tab, (built_html / "index.html").as_uri(), term)
+        problems = visit.problems()
+        if not urlsplit(landed).path.endswith(f"/{landing}.html"):
+            problems.append(f"search for {term!r} opened {landed} first, not {landing}.html")
+        fail_with_screenshot(tab, f"search-{term}", "file", problems, screenshot_dir)
+    finally:
+        context.close()
+
+
+def test_theme_toggle_switches_and_remembers(browser, site_url):
+    """furo's toggle: a reader on a light system can choose dark, and it stays dark."""
+    context = browser.new_context(color_scheme="light")
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + "index.html")
+        for _ in range(3):  # furo cycles auto -> dark -> light (or auto -> light -> dark)
+            if tab.evaluate("document.body.dataset.theme") == "dark":
+                break
+            tab.locator("button.theme-toggle:visible").first.click()
+        tab.reload(wait_until="load")
+        background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert relative_luminance(background) < 0.5, background
+    finally:
+        context.close()
