@@ -79,9 +79,13 @@ def doctest(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def tests(session: nox.Session) -> None:
-    """The whole suite: page doctests, README.md, and tests/ (site build and checks)."""
+    """The whole suite: page doctests, README.md, and tests/ (site build, browser checks).
+
+    The browser tests drive Debian's Chromium (/usr/bin/chromium; .ci/run installs it);
+    `nox -s tests -- -m "not browser"` leaves them out.
+    """
     install_torch(session)
-    install_groups(session, "test")
+    install_groups(session, "test", "browser")
     session.run("pytest", "--doctest-glob=*.md", *session.posargs)
 
 
