@@ -80,7 +80,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def built_html(site) -> Path:
     """The built site's HTML directory; fails (does not skip) when the build failed."""
     assert site.returncode == 0, f"the site did not build:\n{site.output}"
-    return site.html_dir
+    return site.html_dir.resolve()
 
 
 @pytest.fixture(scope="session")

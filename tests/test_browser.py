@@ -158,9 +158,11 @@ def fail_with_screenshot(tab, page: str, mode: str, problems: list[str], directo
     pytest.fail(f"{page} ({mode}), screenshot {shot}:\n  " + "\n  ".join(problems))
 
 
-def relative_luminance(css_rgb: str) -> float:
-    red, green, blue = (int(v) for v in re.findall(r"\d+", css_rgb)[:3])
-    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+def is_dark(css_color: str) -> bool:
+    """Whether an opaque CSS rgb()/rgba() colour is dark; a transparent one is an error."""
+    red, green, blue, *alpha = (float(v) for v in re.findall(r"[\d.]+", css_color))
+    assert not alpha or alpha[0] == 1, f"the page has no background colour: {css_color}"
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255 < 0.5
 
 
 def test_every_built_page_is_checked(built_html):
@@ -188,8 +190,7 @@ def test_page(browser, site_url, page_weights, screenshot_dir, page, mode):
         problems = visit.problems()
 
         background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-        dark = relative_luminance(background) < 0.5
-        if dark != (MODES[mode]["color_scheme"] == "dark"):
+        if is_dark(background) != (MODES[mode]["color_scheme"] == "dark"):
             problems.append(f"{mode} mode shows background {background}")
 
         if mode == "light":  # the first visit: a fresh context has nothing cached
@@ -367,6 +368,6 @@ def test_theme_toggle_switches_and_remembers(browser, site_url):
             tab.locator("button.theme-toggle:visible").first.click()
         tab.reload(wait_until="load")
         background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert relative_luminance(background) < 0.5, background
+        assert is_dark(background), background
     finally:
         context.close()
