@@ -3,7 +3,8 @@ Summary of a small MLP
 ======================
 
 ``torchinfo.summary`` runs a forward pass on an input of the size you give and reports the
-output shape and parameter count of every layer.
+output shape and parameter count of every layer. The page :doc:`/torchinfo` explains the
+columns.
 """
 
 # %%
