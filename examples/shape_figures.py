@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
+
+if TYPE_CHECKING:
+    from torchinfo import ModelStatistics
 
 # The gid of every drawn tensor cell, so that tests (and readers) can find the cells of a figure.
 CELL_GID = "cell"
@@ -40,7 +44,7 @@ def shape_text(shape: Sequence[int]) -> str:
 
 def value_text(value: float | int | bool) -> str:
     """A tensor entry short enough for a cell: integers as they are, floats to 2 places."""
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, (bool, int)):
         return str(value)
     return f"{value:.2f}"
 
@@ -54,7 +58,8 @@ def _cell(ax: Axes, x: float, y: float, label: str, color: str = PLAIN_CELL) -> 
 def _as_slices(tensor: torch.Tensor) -> torch.Tensor:
     """The tensor as (slices, rows, columns): 1-D is one row, 2-D one grid, 3-D a stack."""
     if not 1 <= tensor.ndim <= 3:
-        raise ValueError(f"can draw tensors of 1 to 3 dimensions, got shape {shape_text(tensor.shape)}")
+        shape = shape_text(tensor.shape)
+        raise ValueError(f"can draw tensors of 1 to 3 dimensions, got shape {shape}")
     return tensor.reshape((1,) * (3 - tensor.ndim) + tuple(tensor.shape))
 
 
@@ -64,6 +69,8 @@ def _describe_layout(tensor: torch.Tensor) -> str:
         return f"one row of {shape[0]}"
     if tensor.ndim == 2:
         return f"one {shape[0]} x {shape[1]} grid"
+    if shape[0] == 1:
+        return f"a stack of one {shape[1]} x {shape[2]} grid"
     return f"{shape[0]} stacked {shape[1]} x {shape[2]} grids"
 
 
@@ -112,13 +119,34 @@ def draw_tensors(
         last, second_last = tensor.ndim - 1, tensor.ndim - 2
         ax.text(cols / 2, 0.25, f"dim {last}: size {cols}", ha="center", va="bottom", fontsize=8)
         if tensor.ndim >= 2:
-            ax.text(cols + 0.2, -rows / 2, f"dim {second_last}: size {rows}", rotation=-90,
-                    ha="left", va="center", fontsize=8)  # fmt: skip
+            ax.text(
+                cols + 0.2,
+                -rows / 2,
+                f"dim {second_last}: size {rows}",
+                rotation=-90,
+                ha="left",
+                va="center",
+                fontsize=8,
+            )
         if tensor.ndim == 3:
-            ax.text(-1.0, bottom / 2, f"dim 0: size {depth}", rotation=90, ha="right",
-                    va="center", fontsize=8)  # fmt: skip
-        ax.text(cols / 2, 1.0, f"{name}  shape {shape_text(tensor.shape)}", ha="center",
-                va="bottom", fontsize=10, fontweight="bold")  # fmt: skip
+            ax.text(
+                -1.0,
+                bottom / 2,
+                f"dim 0: size {depth}",
+                rotation=90,
+                ha="right",
+                va="center",
+                fontsize=8,
+            )
+        ax.text(
+            cols / 2,
+            1.0,
+            f"{name}  shape {shape_text(tensor.shape)}",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+            fontweight="bold",
+        )
         ax.set_xlim(-2.2, cols + 1.2)
         ax.set_ylim(bottom - 0.3, 1.6)
         ax.set_aspect("equal")
@@ -130,7 +158,8 @@ def draw_tensors(
         ]
         fig.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False)
     described = "; ".join(
-        f"{name}, shape {shape_text(t.shape)}, as {_describe_layout(t)}" for name, t in tensors.items()
+        f"{name}, shape {shape_text(t.shape)}, as {_describe_layout(t)}"
+        for name, t in tensors.items()
     )
     fig.suptitle(f"{title + ': ' if title else ''}{described}", fontsize=9, wrap=True)
     return fig
@@ -165,15 +194,32 @@ def draw_matmul(
 
     def matrix(x: float, y: float, rows: int, cols: int, label: str, fill: str) -> None:
         for i, j in itertools.product(range(rows), range(cols)):
-            ax.add_patch(Rectangle((x + j, y - i - 1), 1, 1, facecolor=fill, edgecolor="white",
-                                   gid=CELL_GID))  # fmt: skip
+            ax.add_patch(
+                Rectangle((x + j, y - i - 1), 1, 1, facecolor=fill, edgecolor="white", gid=CELL_GID)
+            )
         ax.add_patch(Rectangle((x, y - rows), cols, rows, fill=False, edgecolor="#333333", lw=1.5))
-        ax.text(x + cols / 2, y - rows / 2, label, ha="center", va="center", fontsize=10,
-                fontweight="bold")  # fmt: skip
+        ax.text(
+            x + cols / 2,
+            y - rows / 2,
+            label,
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+        )
 
     def edge_label(x: float, y: float, text: str, color: str, vertical: bool = False) -> None:
-        ax.text(x, y, text, color=color, fontsize=9, fontweight="bold", ha="center",
-                va="center", rotation=90 if vertical else 0)  # fmt: skip
+        ax.text(
+            x,
+            y,
+            text,
+            color=color,
+            fontsize=9,
+            fontweight="bold",
+            ha="center",
+            va="center",
+            rotation=90 if vertical else 0,
+        )
 
     result_x = k_a + gap
     # a: n rows x k_a columns, left of the result.
@@ -194,8 +240,16 @@ def draw_matmul(
         )
     else:
         ax.add_patch(Rectangle((result_x, -n), m, n, fill=False, hatch="//", edgecolor=inner))
-        ax.text(result_x + m / 2, -n / 2, f"no product\n{k_a} != {k_b}", ha="center",
-                va="center", color=inner, fontsize=10, fontweight="bold")  # fmt: skip
+        ax.text(
+            result_x + m / 2,
+            -n / 2,
+            f"no product\n{k_a} != {k_b}",
+            ha="center",
+            va="center",
+            color=inner,
+            fontsize=10,
+            fontweight="bold",
+        )
         verdict = (
             f"{name_a} {shape_text(a.shape)} @ {name_b} {shape_text(b.shape)} cannot be "
             f"multiplied: the inner sizes {k_a} and {k_b} differ"
@@ -213,7 +267,8 @@ def draw_unit_vectors(vectors: torch.Tensor, unit_vectors: torch.Tensor) -> Figu
     circle; each arrow is labelled with its length, computed here from the tensor itself."""
     for t in (vectors, unit_vectors):
         if t.ndim != 2 or t.shape[1] != 2:
-            raise ValueError(f"expected vectors as rows of an (n, 2) tensor, got {shape_text(t.shape)}")
+            shape = shape_text(t.shape)
+            raise ValueError(f"expected vectors as rows of an (n, 2) tensor, got {shape}")
     if vectors.shape != unit_vectors.shape:
         raise ValueError("vectors and unit_vectors must have the same shape")
     panels = {"before": vectors.detach().cpu(), "after normalising": unit_vectors.detach().cpu()}
@@ -226,12 +281,35 @@ def draw_unit_vectors(vectors: torch.Tensor, unit_vectors: torch.Tensor) -> Figu
         ax.add_patch(Circle((0, 0), 1.0, fill=False, linestyle="--", edgecolor="#777777"))
         for color, vec, norm in zip(itertools.cycle(SOURCE_COLORS), vecs, norms, strict=False):
             x, y = float(vec[0]), float(vec[1])
-            ax.add_patch(FancyArrowPatch((0, 0), (x, y), arrowstyle="-|>", mutation_scale=12,
-                                         color=color, lw=2, gid=VECTOR_GID))  # fmt: skip
-            ax.text(x * 1.12, y * 1.12, f"{float(norm):.2f}", ha="center", va="center",
-                    fontsize=8, color="#222222")  # fmt: skip
-        ax.text(0.5, 1.02, f"{heading}: lengths {lengths[heading]}", ha="center",
-                va="bottom", fontsize=9, transform=ax.transAxes)  # fmt: skip
+            ax.add_patch(
+                FancyArrowPatch(
+                    (0, 0),
+                    (x, y),
+                    arrowstyle="-|>",
+                    mutation_scale=12,
+                    color=color,
+                    lw=2,
+                    gid=VECTOR_GID,
+                )
+            )
+            ax.text(
+                x * 1.12,
+                y * 1.12,
+                f"{float(norm):.2f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#222222",
+            )
+        ax.text(
+            0.5,
+            1.02,
+            f"{heading}: lengths {lengths[heading]}",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            transform=ax.transAxes,
+        )
         ax.set_xlim(-reach, reach)
         ax.set_ylim(-reach, reach)
         ax.set_aspect("equal")
@@ -280,31 +358,47 @@ def draw_memory_layouts(tensors: Mapping[str, torch.Tensor]) -> Figure:
     for name, tensor, letter in rows_of_panels:
         rows, width = (int(s) for s in tensor.shape)
         offsets = storage_offsets(tensor)
-        storage = torch.as_strided(tensor, (tensor.untyped_storage().nbytes() // tensor.element_size(),), (1,), 0)  # fmt: skip
+        storage_size = tensor.untyped_storage().nbytes() // tensor.element_size()
+        storage = torch.as_strided(tensor, (storage_size,), (1,), 0)
         heading = (
             f"{name}: shape {shape_text(tensor.shape)}, stride {shape_text(tensor.stride())}, "
             f"{'contiguous' if tensor.is_contiguous() else 'not contiguous'}, storage {letter}"
         )
         ax.text(0, top, heading, ha="left", va="bottom", fontsize=9, fontweight="bold")
-        for (i, j), offset in zip(itertools.product(range(rows), range(width)), offsets, strict=True):
+        positions = itertools.product(range(rows), range(width))
+        for (i, j), offset in zip(positions, offsets, strict=True):
             _cell(ax, j, top - 1.2 - i, value_text(tensor[i, j].item()), SOURCE_COLORS[0])
-            ax.text(j + 0.95, top - 1.2 - i + 0.05, f"@{offset}", ha="right", va="bottom",
-                    fontsize=6, color="#333333")  # fmt: skip
+            ax.text(
+                j + 0.95,
+                top - 1.2 - i + 0.05,
+                f"@{offset}",
+                ha="right",
+                va="bottom",
+                fontsize=6,
+                color="#333333",
+            )
         strip_y = top - 1.2 - rows / 2 - 0.5
-        ax.text(strip_x - 0.2, strip_y + 0.5, f"storage {letter}", ha="right", va="center",
-                fontsize=8)  # fmt: skip
+        ax.text(
+            strip_x - 0.2, strip_y + 0.5, f"storage {letter}", ha="right", va="center", fontsize=8
+        )
         for index, value in enumerate(storage.tolist()):
             _cell(ax, strip_x + index, strip_y, value_text(value), SOURCE_COLORS[1])
-            ax.text(strip_x + index + 0.5, strip_y - 0.15, str(index), ha="center", va="top",
-                    fontsize=6)  # fmt: skip
+            ax.text(
+                strip_x + index + 0.5, strip_y - 0.15, str(index), ha="center", va="top", fontsize=6
+            )
         for start, end in itertools.pairwise(offsets):
-            ax.add_patch(FancyArrowPatch(
-                (strip_x + start + 0.5, strip_y + 1), (strip_x + end + 0.5, strip_y + 1),
-                # arc3's bend is relative to the direction of travel: keep every arc above.
-                connectionstyle=f"arc3,rad={-0.5 if end > start else 0.5}",
-                arrowstyle="-|>", mutation_scale=8,
-                color="#333333", lw=0.8,
-            ))  # fmt: skip
+            ax.add_patch(
+                FancyArrowPatch(
+                    (strip_x + start + 0.5, strip_y + 1),
+                    (strip_x + end + 0.5, strip_y + 1),
+                    # arc3's bend is relative to the direction of travel: keep every arc above.
+                    connectionstyle=f"arc3,rad={-0.5 if end > start else 0.5}",
+                    arrowstyle="-|>",
+                    mutation_scale=8,
+                    color="#333333",
+                    lw=0.8,
+                )
+            )
         described.append(
             f"{name}, shape {shape_text(tensor.shape)}, stride {shape_text(tensor.stride())}, "
             f"storage {letter}, read in the order {', '.join(map(str, offsets))}"
@@ -315,4 +409,32 @@ def draw_memory_layouts(tensors: Mapping[str, torch.Tensor]) -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     fig.suptitle("Memory order: " + "; ".join(described), fontsize=9, wrap=True)
+    return fig
+
+
+def draw_layer_shapes(stats: ModelStatistics) -> Figure:
+    """One bar per layer of a ``torchinfo.summary`` result: its parameter count, labelled with
+    the layer and the shape it outputs, top to bottom in the order the forward pass ran them."""
+    layers = [layer for layer in stats.summary_list if layer.is_leaf_layer and layer.executed]
+    if not layers:
+        raise ValueError("the summary lists no executed layer")
+    labels = [f"{layer.class_name} -> {shape_text(layer.output_size)}" for layer in layers]
+    counts = [layer.num_params for layer in layers]
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(layers) + 1.4))
+    positions = range(len(layers))
+    ax.barh(positions, counts, color=SOURCE_COLORS[0], gid="layer")
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("parameters")
+    for position, count in zip(positions, counts, strict=True):
+        ax.text(count, position, f" {count:,}", va="center", fontsize=7)
+    ax.set_xlim(0, max(max(counts), 1) * 1.18)
+    fig.suptitle(
+        f"Parameters and output shape of each of the {len(layers)} layers, from input "
+        f"{shape_text(layers[0].input_size)} to output {shape_text(layers[-1].output_size)}; "
+        f"{stats.total_params:,} parameters in all",
+        fontsize=9,
+        wrap=True,
+    )
+    fig.tight_layout()
     return fig

@@ -6,6 +6,8 @@
 - As a Sphinx extension: sphinx-gallery skips an example whose source is unchanged (its md5
   cache), but every figure example imports ``examples/shape_figures.py``. When that module
   changes, the cached results are forgotten so each example runs again and no figure is stale.
+- sphinx-gallery writes its thumbnails (gallery index, ``minigallery``) with an empty alt; each
+  gets one naming the example it shows, so no image on the site is without a text alternative.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import random
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -34,7 +38,7 @@ def reset_seeds(gallery_conf: dict[str, Any], fname: str | None) -> None:
 
 
 def forget_results_built_with_another_figure_module(app: Sphinx) -> None:
-    """Delete the examples' md5 stamps when the shared figure module is not the one they ran with."""
+    """Delete the examples' md5 stamps if they ran with another version of the figure module."""
     gallery_conf = app.config.sphinx_gallery_conf
     module = Path(gallery_conf["examples_dirs"]) / "shape_figures.py"
     gallery_dir = Path(app.srcdir) / gallery_conf["gallery_dirs"]
@@ -51,7 +55,25 @@ def forget_results_built_with_another_figure_module(app: Sphinx) -> None:
     stamp.write_text(digest)
 
 
+class ThumbnailAltText(SphinxPostTransform):
+    """Give each gallery thumbnail the title of its example as alt text."""
+
+    # After the references are resolved (priority 10), when each thumbnail's :doc: link, the
+    # node right after the image, reads as its example's title.
+    default_priority = 50
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for image in self.document.findall(nodes.image):
+            if image.get("alt") or "_thumb." not in image["uri"]:
+                continue
+            siblings = image.parent.children[image.parent.index(image) + 1 :]
+            title = next((node.astext() for node in siblings if node.astext().strip()), "")
+            image["alt"] = f"Thumbnail of the example: {title}" if title else "Example thumbnail"
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # Before sphinx-gallery's own builder-inited handler (default priority 500) reads the stamps.
     app.connect("builder-inited", forget_results_built_with_another_figure_module, priority=400)
+    app.add_post_transform(ThumbnailAltText)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -49,6 +49,7 @@ with tempfile.TemporaryDirectory() as tmp:
         torch.load(path, weights_only=True)
     except Exception as error:
         print(type(error).__name__)
-        print(next(line for line in str(error).splitlines() if "Unsupported global" in line).strip())
+        reason = next(line for line in str(error).splitlines() if "Unsupported global" in line)
+        print(reason.strip())
 
 print("temporary directory removed:", not path.parent.exists())

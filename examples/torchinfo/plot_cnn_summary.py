@@ -5,11 +5,14 @@ Summary of a small CNN
 ``torchinfo.summary`` of a small convolutional network: the output shape column shows each
 convolution keep the 28 x 28 size (padding 1) and each pooling halve it, until ``Flatten``
 turns 16 x 7 x 7 into 784 features. The page :doc:`/torchinfo` explains the columns.
+The figure is drawn by :download:`shape_figures.py </auto_examples/shape_figures.py>` from
+the summary's own rows (save it next to this script to run it).
 """
 
 # %%
 # Two convolution blocks and a linear classifier, for 1-channel 28 x 28 images.
 import torch
+from shape_figures import draw_layer_shapes
 from torch import nn
 from torchinfo import summary
 
@@ -34,3 +37,8 @@ stats = summary(model, input_size=(32, 1, 28, 28))
 print(f"total parameters: {stats.total_params:,}")
 print(f"in the last Linear: {sum(p.numel() for p in model[-1].parameters()):,}")
 print("output:", tuple(model(torch.zeros(32, 1, 28, 28)).shape))
+
+# %%
+# The same rows as a figure, drawn from ``stats``: where the parameters are, and the shape
+# each layer hands on.
+fig = draw_layer_shapes(stats)

@@ -5,6 +5,8 @@ Summary of nested blocks at two depths
 A model built from blocks inside stages inside the model. ``summary``'s ``depth`` says how many
 levels of that nesting the table shows: the same model at ``depth=1`` and at ``depth=3``, with
 the same totals. The page :doc:`/torchinfo` explains the columns.
+The figure is drawn by :download:`shape_figures.py </auto_examples/shape_figures.py>` from
+the summary's own rows (save it next to this script to run it).
 """
 
 # %%
@@ -12,6 +14,7 @@ the same totals. The page :doc:`/torchinfo` explains the columns.
 from collections import OrderedDict
 
 import torch
+from shape_figures import draw_layer_shapes
 from torch import nn
 from torchinfo import summary
 
@@ -45,3 +48,8 @@ deep = summary(model, input_size=(8, 3, 32, 32), depth=3)
 # Depth changes only what is listed, not what is counted.
 print(shallow.total_params == deep.total_params, f"{deep.total_params:,}")
 print("output:", tuple(model(torch.zeros(8, 3, 32, 32)).shape))
+
+# %%
+# The layers of the ``depth=3`` table as a figure, drawn from ``deep``: each layer's
+# parameters and the shape it hands on.
+fig = draw_layer_shapes(deep)
