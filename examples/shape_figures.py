@@ -13,6 +13,7 @@ headings are plain text artists rather than axes titles (which would be appended
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,18 @@ def _cell(ax: Axes, x: float, y: float, label: str, color: str = PLAIN_CELL) -> 
     """One unit cell with its lower left corner at (x, y) and ``label`` in the middle."""
     ax.add_patch(Rectangle((x, y), 1, 1, facecolor=color, edgecolor="#333333", gid=CELL_GID))
     ax.text(x + 0.5, y + 0.5, label, ha="center", va="center", fontsize=9)
+
+
+def _fit_to_drawing(fig: Figure, ax: Axes, title: str) -> None:
+    """Size the figure to the drawing (one cell = INCH_PER_CELL) plus room for the suptitle,
+    and let the axes fill it, so nothing is cut off and no margin is wasted."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    width, height = (x1 - x0) * INCH_PER_CELL, (y1 - y0) * INCH_PER_CELL
+    # About 0.075 inch a character at 9 points, 0.17 inch a line.
+    title_height = 0.25 + 0.17 * math.ceil(len(title) * 0.075 / width)
+    fig.set_size_inches(width, height + title_height)
+    ax.set_position((0, 0, 1, height / (height + title_height)))
+    fig.suptitle(title, fontsize=9, wrap=True)
 
 
 def _as_slices(tensor: torch.Tensor) -> torch.Tensor:
@@ -162,6 +175,7 @@ def draw_tensors(
         for name, t in tensors.items()
     )
     fig.suptitle(f"{title + ': ' if title else ''}{described}", fontsize=9, wrap=True)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.08 if sources else 0.01, top=0.86)
     return fig
 
 
@@ -190,7 +204,7 @@ def draw_matmul(
         raise ValueError(f"product has shape {shape_text(product.shape)}, expected {(n, m)}")
     inner = INNER_COLOR if match else MISMATCH_COLOR
     gap = 1.2
-    fig, ax = plt.subplots(figsize=(INCH_PER_CELL * (k_a + m + 6), INCH_PER_CELL * (n + k_b + 5)))
+    fig, ax = plt.subplots()
 
     def matrix(x: float, y: float, rows: int, cols: int, label: str, fill: str) -> None:
         for i, j in itertools.product(range(rows), range(cols)):
@@ -249,16 +263,16 @@ def draw_matmul(
             color=inner,
             fontsize=10,
             fontweight="bold",
+            bbox={"facecolor": "white", "edgecolor": "none"},
         )
         verdict = (
             f"{name_a} {shape_text(a.shape)} @ {name_b} {shape_text(b.shape)} cannot be "
             f"multiplied: the inner sizes {k_a} and {k_b} differ"
         )
-    ax.set_xlim(-1.2, result_x + m + 0.5)
+    ax.set_xlim(-1.2, max(result_x + m + 0.5, 5.5))
     ax.set_ylim(-n - 0.5, b_top + 1.0)
-    ax.set_aspect("equal")
     ax.axis("off")
-    fig.suptitle(verdict, fontsize=9, wrap=True)
+    _fit_to_drawing(fig, ax, verdict)
     return fig
 
 
@@ -350,8 +364,7 @@ def draw_memory_layouts(tensors: Mapping[str, torch.Tensor]) -> Figure:
         rows_of_panels.append((name, tensor.detach(), letters[pointer]))
     widest = max(t.untyped_storage().nbytes() // t.element_size() for t in tensors.values())
     cols = max(int(t.shape[1]) for t in tensors.values())
-    height = sum(int(t.shape[0]) + 2.6 for t in tensors.values())
-    fig, ax = plt.subplots(figsize=(INCH_PER_CELL * (cols + widest + 4), INCH_PER_CELL * height))
+    fig, ax = plt.subplots()
     described = []
     top = 0.0
     strip_x = cols + 2.5
@@ -404,11 +417,12 @@ def draw_memory_layouts(tensors: Mapping[str, torch.Tensor]) -> Figure:
             f"storage {letter}, read in the order {', '.join(map(str, offsets))}"
         )
         top -= rows + 2.6
-    ax.set_xlim(-0.3, strip_x + widest + 0.3)
+    # Wide enough for the longest heading: about 0.16 cell a character in 9-point bold.
+    longest_heading = max(len(text.get_text()) for text in ax.texts)
+    ax.set_xlim(-0.3, max(strip_x + widest + 0.3, 0.16 * longest_heading))
     ax.set_ylim(top + 0.8, 0.8)
-    ax.set_aspect("equal")
     ax.axis("off")
-    fig.suptitle("Memory order: " + "; ".join(described), fontsize=9, wrap=True)
+    _fit_to_drawing(fig, ax, "Memory order: " + "; ".join(described))
     return fig
 
 

@@ -76,4 +76,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Before sphinx-gallery's own builder-inited handler (default priority 500) reads the stamps.
     app.connect("builder-inited", forget_results_built_with_another_figure_module, priority=400)
     app.add_post_transform(ThumbnailAltText)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

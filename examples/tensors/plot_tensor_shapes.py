@@ -4,7 +4,8 @@ Tensor shapes drawn as grids
 
 The two tensors of the notes, drawn from the tensors themselves: ``(1, 2, 3)`` is **one**
 2 x 3 grid, ``(2, 2, 2)`` is **two** 2 x 2 grids. The page :doc:`/shapes` explains how to read
-a shape; the figure is drawn by :download:`shape_figures.py </auto_examples/shape_figures.py>`
+a shape and :doc:`/tensors` how to make one; the figure is drawn by
+:download:`shape_figures.py </auto_examples/shape_figures.py>`
 (save it next to this script to run it).
 """
 
