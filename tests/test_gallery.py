@@ -88,6 +88,15 @@ def test_every_example_links_back_to_its_topic_page(site, example):
         assert (site.html_dir / f"{name}.html").is_file()
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_example_code_links_to_the_torch_reference(site, example):
+    # Resolved from conf/inventories/torch.inv: the build fetches no inventory.
+    links = re.findall(
+        r'href="https://docs\.pytorch\.org/docs/stable/[^"]+"', example_html(site, example)
+    )
+    assert links, f"{example.name}: no name in its code links to the PyTorch reference"
+
+
 def topic_pages() -> list[Path]:
     """Pages named after a topic folder, and any page that embeds a minigallery."""
     pages = {ROOT / "docs" / f"{topic}.md" for topic in TOPICS}
