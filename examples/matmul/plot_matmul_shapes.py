@@ -10,6 +10,7 @@ stop (1-D and batched operands); the figures are drawn by
 
 # %%
 # The notes' working case: ``(2, 3) @ (3, 2)`` gives ``(2, 2)``.
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_matmul
 
@@ -40,5 +41,6 @@ fig = draw_matmul(C, C, None, names=("C", "C"))
 product = C @ C.T
 print(C.shape, "@", C.T.shape, "->", product.shape)
 fig = draw_matmul(C, C.T, product, names=("C", "C.T"))
+plt.show()  # run as a script, the figures open in windows here
 
 # sphinx_gallery_thumbnail_number = 3

@@ -10,6 +10,7 @@ from the tensors below.
 
 # %%
 # Four 2-D vectors, one per row: a tensor of shape ``(4, 2)``.
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_unit_vectors
 
@@ -30,3 +31,4 @@ lengths = torch.linalg.vector_norm(unit_vectors, dim=-1)
 print(lengths)
 print(torch.allclose(lengths, torch.ones(4)))
 fig = draw_unit_vectors(vectors, unit_vectors)
+plt.show()  # run as a script, the figures open in windows here

@@ -10,6 +10,7 @@ coloured by the input its value came from.
 
 # %%
 # Two ``(2, 3)`` tensors with values that tell them apart.
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_tensors
 
@@ -48,3 +49,4 @@ try:
 except RuntimeError as error:
     print("RuntimeError:", error)
 print(torch.cat([a, torch.zeros(1, 3, dtype=a.dtype)]).shape)
+plt.show()  # run as a script, the figures open in windows here

@@ -11,6 +11,7 @@ of its own, in order. The page :doc:`/reshaping` has the whole table; the figure
 
 # %%
 # Six numbers in a ``(2, 3)`` tensor, and the same storage seen as ``(3, 2)`` by ``view``.
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_memory_layouts
 
@@ -38,5 +39,6 @@ print("c", c.shape, "stride", c.stride(), "same storage as x:", c.data_ptr() == 
 print(c.view(6))
 print(torch.equal(p.reshape(6), c.view(6)))
 fig = draw_memory_layouts({"x": x, "p = x.permute(1, 0)": p, "c = p.contiguous()": c})
+plt.show()  # run as a script, the figures open in windows here
 
 # sphinx_gallery_thumbnail_number = 2

@@ -13,6 +13,7 @@ drawn by :download:`shape_figures.py </auto_examples/shape_figures.py>` from the
 import tempfile
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_tensors
 from torch import nn
@@ -53,3 +54,4 @@ with tempfile.TemporaryDirectory() as tmp:
         print(reason.strip())
 
 print("temporary directory removed:", not path.parent.exists())
+plt.show()  # run as a script, the figures open in windows here

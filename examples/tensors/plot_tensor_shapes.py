@@ -11,6 +11,7 @@ a shape and :doc:`/tensors` how to make one; the figure is drawn by
 
 # %%
 # Three opening brackets make three dimensions. Read the sizes from the outside in.
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_tensors
 
@@ -29,3 +30,4 @@ fig = draw_tensors({"a": a, "b": b})
 print("a[0]:", a[0].shape)
 print("b[1]:", b[1].shape)
 fig = draw_tensors({"a[0]": a[0], "b[1]": b[1]}, title="One slice each, taken out by indexing")
+plt.show()  # run as a script, the figures open in windows here

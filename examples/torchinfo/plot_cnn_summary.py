@@ -11,6 +11,7 @@ the summary's own rows (save it next to this script to run it).
 
 # %%
 # Two convolution blocks and a linear classifier, for 1-channel 28 x 28 images.
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_layer_shapes
 from torch import nn
@@ -42,3 +43,4 @@ print("output:", tuple(model(torch.zeros(32, 1, 28, 28)).shape))
 # The same rows as a figure, drawn from ``stats``: where the parameters are, and the shape
 # each layer hands on.
 fig = draw_layer_shapes(stats)
+plt.show()  # run as a script, the figures open in windows here

@@ -11,6 +11,7 @@ the summary's own rows (save it next to this script to run it).
 
 # %%
 # A two-layer perceptron for 28 x 28 images flattened to 784 inputs.
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_layer_shapes
 from torch import nn
@@ -38,3 +39,4 @@ print("output shape:", tuple(model(torch.zeros(32, 1, 28, 28)).shape))
 # The rows of the table as a figure, drawn from ``stats``: almost all parameters are in the
 # first ``Linear``.
 fig = draw_layer_shapes(stats)
+plt.show()  # run as a script, the figures open in windows here

@@ -13,6 +13,7 @@ the summary's own rows (save it next to this script to run it).
 # A convolution block, two stages of two blocks each, and a head.
 from collections import OrderedDict
 
+import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_layer_shapes
 from torch import nn
@@ -53,3 +54,4 @@ print("output:", tuple(model(torch.zeros(8, 3, 32, 32)).shape))
 # The layers of the ``depth=3`` table as a figure, drawn from ``deep``: each layer's
 # parameters and the shape it hands on.
 fig = draw_layer_shapes(deep)
+plt.show()  # run as a script, the figures open in windows here
