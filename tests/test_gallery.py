@@ -72,6 +72,12 @@ def test_every_example_offers_its_py_and_ipynb(site, example):
     assert downloaded.read_text(encoding="utf-8") == example.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
+def test_no_example_prints_a_warning(site, example):
+    # pytest's filterwarnings=error covers the pages; a warning in an example lands in its output.
+    assert not re.search(r"\w+Warning\b", example_html(site, example))
+
+
 def test_the_figure_module_is_offered_for_download(site):
     (downloaded,) = site.html_dir.glob("_downloads/*/shape_figures.py")
     assert downloaded.read_bytes() == (EXAMPLES_DIR / "shape_figures.py").read_bytes()
