@@ -36,6 +36,8 @@ MISMATCH_COLOR = "#D55E00"
 OUTER_COLORS = ("#0072B2", "#CC79A7")
 PLAIN_CELL = "#F2F2F2"
 INCH_PER_CELL = 0.5
+# Space between the stacked slices of a 3-D tensor, in cells.
+SLICE_GAP = 0.8
 
 
 def shape_text(shape: Sequence[int]) -> str:
@@ -108,8 +110,10 @@ def draw_tensors(
     show where the entries of a result came from. ``title`` starts the suptitle (the alt text).
     """
     sources = dict(sources or {})
-    widths = [int(_as_slices(t).shape[2]) + 3.4 for t in tensors.values()]
-    heights = [(lambda s: s[0] * (s[1] + 0.8))(_as_slices(t).shape) + 1.8 for t in tensors.values()]
+    shapes = [tuple(int(size) for size in _as_slices(t).shape) for t in tensors.values()]
+    # In cells: the grid plus room for the dimension labels and the heading.
+    widths = [cols + 3.4 for _, _, cols in shapes]
+    heights = [depth * (rows + SLICE_GAP) + 1.8 for depth, rows, _ in shapes]
     fig, axes = plt.subplots(
         1,
         len(tensors),
@@ -121,14 +125,14 @@ def draw_tensors(
         slices = _as_slices(tensor.detach().cpu())
         depth, rows, cols = (int(size) for size in slices.shape)
         for k in range(depth):
-            top = -k * (rows + 0.8)
+            top = -k * (rows + SLICE_GAP)
             for i, j in itertools.product(range(rows), range(cols)):
                 value = slices[k, i, j]
                 color = _source_color(value, sources) if sources else PLAIN_CELL
                 _cell(ax, j, top - i - 1, value_text(value.item()), color)
             if tensor.ndim == 3:
                 ax.text(-0.15, top - rows / 2, f"[{k}]", ha="right", va="center", fontsize=9)
-        bottom = -depth * (rows + 0.8) + 0.8
+        bottom = -depth * (rows + SLICE_GAP) + SLICE_GAP
         last, second_last = tensor.ndim - 1, tensor.ndim - 2
         ax.text(cols / 2, 0.25, f"dim {last}: size {cols}", ha="center", va="bottom", fontsize=8)
         if tensor.ndim >= 2:
