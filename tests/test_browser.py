@@ -307,7 +307,9 @@ def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, page):
 
     result = subprocess.run(
         [sys.executable, "-I", "-c", REPL_RUNNER],
-        input="\n".join(copied) + "\n",
+        # A reader pastes one block at a time and presses Enter until it has run: a blank line
+        # after each block ends a compound statement left open at its end.
+        input="".join(text + "\n\n" for text in copied),
         capture_output=True,
         text=True,
         cwd=tmp_path,
