@@ -61,6 +61,8 @@ html_js_files = ["site.js"]
 # request, and outside the site when it is served from a sub-path.
 html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
+# A search lands on the topic page first, not on a gallery page or a summary.
+html_search_scorer = str(CONF_DIR / "search_scorer.js")
 
 # -- Copy button ------------------------------------------------------------------------------
 # Copy only the code of a doctest: prompts stripped, output lines left out, so what is pasted

@@ -257,22 +257,26 @@ def test_search_lands_on_page(browser, site_url, screenshot_dir, term, landing):
         context.close()
 
 
-# Feeds the copied text to an interactive console, line by line, as a paste into a fresh
-# Python REPL would, and reports the exceptions it raised.
-REPL_RUNNER = """
-import code, json, sys
+# Pastes each copied block into a fresh Python the way Python 3.13's REPL, IPython and Jupyter
+# take a paste: the block is one input, its statements run in turn, an expression's value is
+# echoed, and an exception is shown and the next statement runs. Reports the exceptions raised.
+PASTE_RUNNER = """
+import ast, json, sys, traceback
+namespace = {"__name__": "__main__"}
 raised = []
-class Console(code.InteractiveConsole):
-    def showtraceback(self):
-        raised.append(type(sys.exc_info()[1]).__name__)
-        super().showtraceback()
-    def showsyntaxerror(self, filename=None, **kwargs):
+for block in json.load(sys.stdin):
+    try:
+        statements = ast.parse(block, "<paste>").body
+    except SyntaxError:
         raised.append("SyntaxError")
-        super().showsyntaxerror(filename)
-console = Console()
-for line in sys.stdin.read().splitlines():
-    console.push(line)
-console.push("")
+        traceback.print_exc()
+        continue
+    for statement in statements:
+        try:
+            exec(compile(ast.Interactive([statement]), "<paste>", "single"), namespace)
+        except Exception as error:
+            raised.append(type(error).__name__)
+            traceback.print_exc()
 print("RAISED " + json.dumps(raised))
 """
 
@@ -284,8 +288,8 @@ def code_lines(text: str) -> list[str]:
 @pytest.mark.parametrize("page", COPY_PAGES)
 def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, page):
     """Each doctest block's copy button gives its code without prompts or outputs; the page's
-    blocks, pasted one after another into a fresh Python, raise exactly the errors the page
-    shows and no other."""
+    blocks, pasted one after another into a fresh Python (PASTE_RUNNER), raise exactly the
+    errors the page shows, in its order, and no other."""
     blocks = doctest_blocks(page)
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -306,10 +310,8 @@ def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, page):
         context.close()
 
     result = subprocess.run(
-        [sys.executable, "-I", "-c", REPL_RUNNER],
-        # A reader pastes one block at a time and presses Enter until it has run: a blank line
-        # after each block ends a compound statement left open at its end.
-        input="".join(text + "\n\n" for text in copied),
+        [sys.executable, "-I", "-c", PASTE_RUNNER],
+        input=json.dumps(copied),
         capture_output=True,
         text=True,
         cwd=tmp_path,
