@@ -1,24 +1,91 @@
 """Doctest set-up for the Markdown pages and README.md, shared by every test run.
 
 Option flags and warning filters live in pyproject.toml; this file holds what configuration
-cannot: the Markdown-aware doctest parser, the seed, and the doctest namespace.
+cannot: the Markdown-aware doctest parser, the seed, the device the pages run on
+(``DOCS_DEVICE``, read in conf/docs_device.py), the doctest namespace, and the record of which
+page passed with which torch on which device (read by the site's "Verified with" stamp).
 """
 
 from __future__ import annotations
 
 import doctest
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "conf" / "_ext"))
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "conf" / "_ext"))
+sys.path.insert(0, str(ROOT / "conf"))
 
+import docs_device
 from doctest_fences import MarkdownDocTestParser
+from verified_with import record_doctest_results
 
 # pytest's Markdown (text file) collector builds its parser through the doctest module at
 # collection time; replacing it there teaches pytest where a Markdown fence ends.
 doctest.DocTestParser = MarkdownDocTestParser
+
+# A tensor on the GPU prints `device='cuda:0'` in its repr; the pages are written as a reader on
+# a CPU sees them. On a CUDA run only that suffix is dropped from what torch printed before the
+# comparison; every value, shape and dtype is still compared. A block whose expected output
+# names a device itself is compared as printed (docs/devices.md shows the suffix that way).
+CUDA_REPR_SUFFIX = re.compile(r", device='cuda:0'(?=[,)])")
+
+
+def _cuda_checker_class():
+    import _pytest.doctest
+
+    # pytest builds its checker (NUMBER, ALLOW_UNICODE...) lazily and keeps the class in this
+    # module global; a subclass placed there is what every doctest item then uses.
+    base = _pytest.doctest._init_checker_class()
+
+    class CudaReprChecker(base):
+        def _drop_device(self, want: str, got: str) -> str:
+            return got if "device=" in want else CUDA_REPR_SUFFIX.sub("", got)
+
+        def check_output(self, want, got, optionflags):
+            return super().check_output(want, self._drop_device(want, got), optionflags)
+
+        def output_difference(self, example, got, optionflags):
+            got = self._drop_device(example.want, got)
+            return super().output_difference(example, got, optionflags)
+
+    return CudaReprChecker
+
+
+def pytest_configure(config):
+    """Put torch on the device in use for the whole run (a CUDA request without a GPU fails)."""
+    config.docs_device = docs_device.activate()
+    if config.docs_device.type == "cuda":
+        import _pytest.doctest
+
+        _pytest.doctest.CHECKER_CLASS = _cuda_checker_class()
+
+
+# Each Markdown page's outcome in this run: set-up, call and teardown (where the CUDA check
+# runs); a failure in any of them fails the page.
+_page_outcomes: dict[Path, str] = {}
+
+
+def pytest_runtest_logreport(report):
+    page = ROOT / report.nodeid.split("::")[0]
+    if page.suffix != ".md":
+        return
+    if report.failed:
+        _page_outcomes[page] = "failed"
+    elif report.when == "call" and report.passed:
+        _page_outcomes.setdefault(page, "passed")
+
+
+def pytest_sessionfinish(session):
+    """Write the pages' outcomes into the record the site's stamp reads (if any page ran)."""
+    if _page_outcomes:
+        written = record_doctest_results(ROOT, _page_outcomes)
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
+        reporter.write_line(f"verification record: {written}")
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +101,30 @@ def _seeded_torch():
 
 
 @pytest.fixture(autouse=True)
-def _doctest_namespace(doctest_namespace):
+def _doctest_namespace(doctest_namespace, request):
     """Names every page may use without importing. Pages still import torch themselves, so
-    that a block copied into a fresh Python runs."""
+    that a block copied into a fresh Python runs.
+
+    ``device`` is the device in use (``DOCS_DEVICE``): ``torch.device("cpu")`` unless the run
+    is on the GPU.
+    """
+    doctest_namespace["device"] = request.config.docs_device
+
+
+@pytest.fixture(autouse=True)
+def _page_really_ran_on_the_device(request):
+    """On a CUDA run, a page that put nothing on the GPU, or moved torch's default device off
+    it, fails: its tensors silently stayed on the CPU."""
+    if request.config.docs_device.type != "cuda" or request.node.path.suffix != ".md":
+        yield
+        return
     import torch
 
-    doctest_namespace["device"] = torch.device("cpu")
+    before = docs_device.cuda_allocations()
+    yield
+    allocated = docs_device.cuda_allocations() - before
+    default = torch.get_default_device().type
+    assert allocated > 0 and default == "cuda", (
+        f"{request.node.nodeid}: DOCS_DEVICE=cuda, but the page allocated {allocated} blocks "
+        f"on the GPU and left torch's default device at {default!r}"
+    )

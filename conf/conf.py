@@ -12,6 +12,9 @@ from pathlib import Path
 CONF_DIR = Path(__file__).resolve().parent
 ROOT = CONF_DIR.parent
 sys.path.insert(0, str(CONF_DIR / "_ext"))
+sys.path.insert(0, str(CONF_DIR))
+
+from verified_with import gallery_ran_elsewhere
 
 project = "PyTorch Fundamentals, Checked"
 author = "The PyTorch Fundamentals contributors"
@@ -23,6 +26,8 @@ extensions = [
     "sphinx_copybutton",
     "sphinx.ext.intersphinx",
     "doctest_fences",
+    # The "Verified with" stamp on every page: torch build, device, the doctests' recorded result.
+    "verified_with",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -70,7 +75,14 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     # Print once: a summary assigned to a name is not echoed again through its repr.
     "capture_repr": ("_repr_html_", "__repr__"),
-    "reset_modules": ("matplotlib", "seaborn"),
+    # verified_with.gallery_reset puts each example on the device in use (DOCS_DEVICE, read in
+    # conf/docs_device.py), fails the build if a CUDA run left the GPU unused, and records what
+    # each example ran with for its page's stamp.
+    "reset_modules": ("matplotlib", "seaborn", "verified_with.gallery_reset"),
+    "reset_modules_order": "both",
+    # An example whose output came from another torch build or device is re-run, so the stamp
+    # and the output it sits under always agree.
+    "run_stale_examples": gallery_ran_elsewhere(ROOT / "docs", "auto_examples"),
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
