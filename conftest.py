@@ -82,10 +82,13 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session):
     """Write the pages' outcomes into the record the site's stamp reads (if any page ran)."""
     if _page_outcomes:
-        written = record_doctest_results(ROOT, _page_outcomes)
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        reporter.ensure_newline()
-        reporter.write_line(f"verification record: {written}")
+        session.config.verification_record = record_doctest_results(ROOT, _page_outcomes)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    written = getattr(config, "verification_record", None)
+    if written:
+        terminalreporter.write_line(f"verification record ({config.docs_device}): {written}")
 
 
 @pytest.fixture(autouse=True)
