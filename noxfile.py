@@ -121,11 +121,14 @@ def gpu_present() -> bool:
     return listed.returncode == 0 and "GPU" in listed.stdout
 
 
-def prepare_cell(session: nox.Session, device: str, release: str) -> tuple[str, dict[str, str]]:
+def prepare_cell(
+    session: nox.Session, device: str, release: str
+) -> tuple[str, dict[str, str], Path]:
     """Skip a CUDA cell where there is no GPU; install the cell's torch; check what runs.
 
-    Returns the Python to run and the environment of the cell: DOCS_DEVICE, and where the
-    doctests' verification record goes.
+    Returns the Python to run, the environment of the cell (DOCS_DEVICE, and where the
+    doctests' verification record goes) and the cell's output folder, named after the torch
+    that really runs.
     """
     if device == "cuda" and not gpu_present():
         session.skip("cuda cell: this machine has no NVIDIA GPU (nvidia-smi lists none)")
@@ -141,12 +144,12 @@ def prepare_cell(session: nox.Session, device: str, release: str) -> tuple[str, 
         if not os.environ.get(ANY_TORCH_ENV):
             session.error(f"{message}; set {ANY_TORCH_ENV}=1 to run with it anyway")
         session.warn(f"{message} ({ANY_TORCH_ENV} is set): the record names {found}")
-    cell_dir = MATRIX_DIR / f"{device}-torch-{release}"
+    cell_dir = MATRIX_DIR / f"{device}-torch-{found.split('+')[0] or release}"
     env = {
         docs_device.ENV_VAR: device,
         "DOCS_VERIFICATION_RECORD": str(cell_dir / "verification.json"),
     }
-    return python, env
+    return python, env, cell_dir
 
 
 @nox.session(reuse_venv=True, default=False)
@@ -158,7 +161,7 @@ def doctest_matrix(session: nox.Session, device: str, torch: str) -> None:
     On `cuda` torch's default device is the GPU and a page that left nothing on it fails;
     without a GPU the cell skips. Record: build/matrix/<device>-torch-<release>/.
     """
-    python, env = prepare_cell(session, device, torch)
+    python, env, _ = prepare_cell(session, device, torch)
     session.run(
         python, "-m", "pytest", "--doctest-glob=*.md", "-p", "no:cacheprovider",
         "docs", "README.md", *session.posargs, env=env, external=True,
@@ -175,8 +178,7 @@ def gallery_matrix(session: nox.Session, device: str, torch: str) -> None:
     example runs. On `cuda` an example that left nothing on the GPU fails the build; without
     a GPU the cell skips. HTML: build/matrix/<device>-torch-<release>/html.
     """
-    python, env = prepare_cell(session, device, torch)
-    cell_dir = MATRIX_DIR / f"{device}-torch-{torch}"
+    python, env, cell_dir = prepare_cell(session, device, torch)
     source = cell_dir / "src"
     shutil.rmtree(source, ignore_errors=True)
     skip_generated = shutil.ignore_patterns(
