@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-torch.manual_seed(0)
+_ = torch.manual_seed(0)  # the seed; the returned generator is not needed
 
 # %%
 # Points on the line ``y = 2x + 1`` with a little noise, made on the chosen device.
