@@ -57,7 +57,10 @@ def _cuda_checker_class():
 
 def pytest_configure(config):
     """Put torch on the device in use for the whole run (a CUDA request without a GPU fails)."""
-    config.docs_device = docs_device.activate()
+    try:
+        config.docs_device = docs_device.activate()
+    except RuntimeError as error:
+        raise pytest.UsageError(str(error)) from None
     if config.docs_device.type == "cuda":
         import _pytest.doctest
 

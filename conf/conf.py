@@ -14,7 +14,12 @@ ROOT = CONF_DIR.parent
 sys.path.insert(0, str(CONF_DIR / "_ext"))
 sys.path.insert(0, str(CONF_DIR))
 
+import docs_device
 from verified_with import gallery_ran_elsewhere
+
+# The device the gallery runs on (DOCS_DEVICE): made torch's default here, so that a CUDA build
+# without a usable GPU stops at once with the reason instead of in the first example.
+docs_device.activate()
 
 project = "PyTorch Fundamentals, Checked"
 author = "The PyTorch Fundamentals contributors"
