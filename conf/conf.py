@@ -99,7 +99,7 @@ sphinx_gallery_conf = {
     "reset_modules_order": "both",
     # An example whose output came from another torch build or device is re-run, so the stamp
     # and the output it sits under always agree.
-    "run_stale_examples": gallery_ran_elsewhere(ROOT / "docs", "auto_examples"),
+    "run_stale_examples": gallery_ran_elsewhere(ROOT / "docs", "auto_examples", ROOT / "examples"),
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",

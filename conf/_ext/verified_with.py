@@ -123,17 +123,20 @@ def gallery_reset(gallery_conf, fname, when):
     write_json(path, record)
 
 
-def gallery_ran_elsewhere(src_dir: Path, gallery_dir: str) -> bool:
+def gallery_ran_elsewhere(src_dir: Path, gallery_dir: str, examples_dir: Path) -> bool:
     """Whether any example's recorded run used another torch build or device than this one.
 
     conf.py then re-runs every example (``run_stale_examples``), so that no page shows output
-    from a torch or device other than the one its stamp names.
+    from a torch or device other than the one its stamp names. Records of examples that no
+    longer exist are ignored.
     """
     record = load_json(src_dir / gallery_dir / GALLERY_RECORD_NAME)
+    existing = {path.name for path in examples_dir.rglob("*.py")}
     current = docs_device.describe()
     return any(
         entry.get("torch") != current["torch"] or entry.get("device") != current["device"]
-        for entry in record.values()
+        for name, entry in record.items()
+        if name in existing
     )
 
 
