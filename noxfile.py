@@ -187,6 +187,7 @@ def gallery_matrix(session: nox.Session, device: str, torch: str) -> None:
     for folder in ("docs", "examples", "conf"):
         shutil.copytree(ROOT / folder, source / folder, ignore=skip_generated)
     out_dir = cell_dir / "html"
+    shutil.rmtree(out_dir, ignore_errors=True)  # a fresh site: no page left from an older run
     session.run(
         python, "-m", "sphinx", *sphinx_build_args(out_dir, *session.posargs, root=source),
         env=env, external=True,
