@@ -9,7 +9,6 @@ page passed with which torch on which device (read by the site's "Verified with"
 from __future__ import annotations
 
 import doctest
-import re
 import sys
 from pathlib import Path
 
@@ -27,14 +26,10 @@ from verified_with import record_doctest_results
 # collection time; replacing it there teaches pytest where a Markdown fence ends.
 doctest.DocTestParser = MarkdownDocTestParser
 
-# A tensor on the GPU prints `device='cuda:0'` in its repr; the pages are written as a reader on
-# a CPU sees them. On a CUDA run only that suffix is dropped from what torch printed before the
-# comparison; every value, shape and dtype is still compared. A block whose expected output
-# names a device itself is compared as printed (docs/devices.md shows the suffix that way).
-CUDA_REPR_SUFFIX = re.compile(r", device='cuda:0'(?=[,)])")
-
 
 def _cuda_checker_class():
+    """On a CUDA run, compare outputs without the `device='cuda:0'` of tensor reprs
+    (docs_device.drop_cuda_repr_suffix says exactly what is dropped, and when)."""
     import _pytest.doctest
 
     # pytest builds its checker (NUMBER, ALLOW_UNICODE...) lazily and keeps the class in this
@@ -42,14 +37,12 @@ def _cuda_checker_class():
     base = _pytest.doctest._init_checker_class()
 
     class CudaReprChecker(base):
-        def _drop_device(self, want: str, got: str) -> str:
-            return got if "device=" in want else CUDA_REPR_SUFFIX.sub("", got)
-
         def check_output(self, want, got, optionflags):
-            return super().check_output(want, self._drop_device(want, got), optionflags)
+            got = docs_device.drop_cuda_repr_suffix(want, got)
+            return super().check_output(want, got, optionflags)
 
         def output_difference(self, example, got, optionflags):
-            got = self._drop_device(example.want, got)
+            got = docs_device.drop_cuda_repr_suffix(example.want, got)
             return super().output_difference(example, got, optionflags)
 
     return CudaReprChecker

@@ -12,9 +12,14 @@ without naming a device really land on it.
 from __future__ import annotations
 
 import os
+import re
 
 ENV_VAR = "DOCS_DEVICE"
 DEVICES = ("cpu", "cuda")
+
+# A tensor on the GPU prints `device='cuda:0'` in its repr (torch names the device whenever it
+# is not the CPU); the pages show what a reader on a CPU sees.
+CUDA_REPR_SUFFIX = re.compile(r", device='cuda:0'(?=[,)])")
 
 
 def requested() -> str:
@@ -46,6 +51,16 @@ def activate():
         # The device tensors really land on (cuda:0), so that `t.device == device` holds.
         return torch.device("cuda", torch.cuda.current_device())
     return torch.device(name)
+
+
+def drop_cuda_repr_suffix(want: str, got: str) -> str:
+    """What a CUDA doctest printed (``got``), compared as if on the CPU.
+
+    Only the ``, device='cuda:0'`` of tensor reprs is dropped; every value, shape, dtype and
+    ``grad_fn`` is still compared. Where the expected output (``want``) names a device itself,
+    nothing is dropped: such a block shows the device on purpose (docs/devices.md).
+    """
+    return got if "device=" in want else CUDA_REPR_SUFFIX.sub("", got)
 
 
 def cuda_allocations() -> int:

@@ -38,6 +38,21 @@ def test_cuda_without_a_gpu_fails_instead_of_falling_back(monkeypatch):
         docs_device.activate()
 
 
+def test_cuda_comparison_drops_only_the_device_of_tensor_reprs():
+    printed = "tensor([[1, 2],\n        [3, 4]], device='cuda:0', dtype=torch.int32)\n"
+    assert docs_device.drop_cuda_repr_suffix("tensor(...)\n", printed) == (
+        "tensor([[1, 2],\n        [3, 4]], dtype=torch.int32)\n"
+    )
+    grad = "tensor([1.], device='cuda:0', grad_fn=<AddBackward0>)\n"
+    assert docs_device.drop_cuda_repr_suffix("", grad) == "tensor([1.], grad_fn=<AddBackward0>)\n"
+    # Other text naming the device, and blocks that show the device on purpose, stay as printed.
+    assert docs_device.drop_cuda_repr_suffix("", "device(type='cuda', index=0)\n") == (
+        "device(type='cuda', index=0)\n"
+    )
+    shown = "tensor([1.], device='cuda:0')\n"
+    assert docs_device.drop_cuda_repr_suffix(shown, shown) == shown
+
+
 def _fake_app(tmp_path: Path, page_text: str) -> SimpleNamespace:
     """Just enough of a Sphinx app for the stamp: a project with one page, docs/page.md."""
     docs = tmp_path / "docs"
