@@ -55,7 +55,10 @@ def write_json(path: Path, data: dict) -> None:
 
 
 def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """The time of a run, to the minute; SOURCE_DATE_EPOCH (a reproducible build) fixes it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def record_doctest_results(root: Path, outcomes: dict[Path, str]) -> Path:
