@@ -262,9 +262,11 @@ def test_search_lands_on_page(browser, site_url, screenshot_dir, term, landing):
 # echoed, and an exception is shown and the next statement runs. Reports the exceptions raised.
 PASTE_RUNNER = """
 import ast, json, sys, traceback
+pasted = json.load(sys.stdin)
 namespace = {"__name__": "__main__"}
+exec(pasted["setup"], namespace)
 raised = []
-for block in json.load(sys.stdin):
+for block in pasted["blocks"]:
     try:
         statements = ast.parse(block, "<paste>").body
     except SyntaxError:
@@ -281,15 +283,30 @@ print("RAISED " + json.dumps(raised))
 """
 
 
+def provided_names_setup(doctest_namespace) -> str:
+    """Code that defines, in a fresh Python, the names the doctests get from conftest.py
+    without defining them (``device``; docs/devices.md tells the reader what it is)."""
+    import torch
+
+    lines = ["import torch"]
+    for name, value in sorted(doctest_namespace.items()):
+        if isinstance(value, torch.device):
+            lines.append(f"{name} = torch.device({str(value)!r})")
+        else:
+            pytest.fail(f"the doctest namespace's {name!r} cannot be set up in a fresh Python")
+    return "\n".join(lines)
+
+
 def code_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
 @pytest.mark.parametrize("page", COPY_PAGES)
-def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, page):
+def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, doctest_namespace, page):
     """Each doctest block's copy button gives its code without prompts or outputs; the page's
-    blocks, pasted one after another into a fresh Python (PASTE_RUNNER), raise exactly the
-    errors the page shows, in its order, and no other."""
+    blocks, pasted one after another into a fresh Python (PASTE_RUNNER) in which only the
+    doctest namespace's names are defined, raise exactly the errors the page shows, in its
+    order, and no other."""
     blocks = doctest_blocks(page)
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -311,7 +328,7 @@ def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, page):
 
     result = subprocess.run(
         [sys.executable, "-I", "-c", PASTE_RUNNER],
-        input=json.dumps(copied),
+        input=json.dumps({"setup": provided_names_setup(doctest_namespace), "blocks": copied}),
         capture_output=True,
         text=True,
         cwd=tmp_path,
