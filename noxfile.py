@@ -20,6 +20,13 @@ nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["lint", "docs", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# Exact versions of every dependency, transitive ones included (`nox -s lock` writes it).
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+
+
+def constraints(session: nox.Session) -> list[str]:
+    """pip arguments that hold an install to the locked versions; `lock` resolves afresh."""
+    return [] if session.name == "lock" else ["-c", str(CONSTRAINTS)]
 
 
 def install_torch(session: nox.Session) -> None:
@@ -30,11 +37,11 @@ def install_torch(session: nox.Session) -> None:
     """
     pin = nox.project.dependency_groups(PYPROJECT, "torch")
     index = os.environ.get("TORCH_INDEX_URL")
-    session.install(*pin, *(["--index-url", index] if index else []))
+    session.install(*pin, *constraints(session), *(["--index-url", index] if index else []))
 
 
 def install_groups(session: nox.Session, *groups: str) -> None:
-    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups), *constraints(session))
 
 
 @nox.session(reuse_venv=True)
@@ -107,3 +114,61 @@ def clean(session: nox.Session) -> None:
     for path in (ROOT / "build", ROOT / "docs" / "auto_examples"):
         shutil.rmtree(path, ignore_errors=True)
     (ROOT / "docs" / "sg_execution_times.rst").unlink(missing_ok=True)
+
+
+# Seeds of the shuffled doctest runs: fixed, so that a failure can be replayed.
+SHUFFLE_SEEDS = ("1", "2", "3", "4", "5")
+
+
+@nox.session(reuse_venv=True)
+def doctest_shuffled(session: nox.Session) -> None:
+    """Run the pages' doctests in shuffled order, each page twice a run, under several seeds.
+
+    A page that passes only after another page, or only once, fails here. Replay a failure
+    with `pytest --random-order-bucket=global --random-order-seed=<seed> ...`.
+    """
+    install_torch(session)
+    install_groups(session, "test")
+    pages = [str(page.relative_to(ROOT)) for page in sorted((ROOT / "docs").glob("*.md"))]
+    pages.append("README.md")
+    for seed in SHUFFLE_SEEDS:
+        session.run(
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--random-order-bucket=global",
+            f"--random-order-seed={seed}",
+            # each page twice in the one process: a page must also pass on repeat
+            "--keep-duplicates",
+            *pages,
+            *pages,
+            *session.posargs,
+        )
+
+
+@nox.session(reuse_venv=True)
+def reproducible(session: nox.Session) -> None:
+    """Build the site twice from clean copies with SOURCE_DATE_EPOCH set: byte-identical HTML."""
+    install_torch(session)
+    install_groups(session, "test")
+    session.run("python", "tests/reproducible_build.py")
+
+
+@nox.session(reuse_venv=True)
+def bench(session: nox.Session) -> None:
+    """Time the clean build, its floor, the no-op rebuild and the doctests; print a table.
+
+    `nox -s bench -- --repeat 3` takes the best of three of each measurement.
+    """
+    install_torch(session)
+    install_groups(session, "test")
+    session.run("python", "tests/bench.py", *session.posargs)
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Resolve every dependency group afresh and write requirements/constraints.txt."""
+    install_torch(session)
+    groups = [name for name in PYPROJECT["dependency-groups"] if name != "torch"]
+    install_groups(session, *groups)
+    session.run("python", "requirements/make_constraints.py")

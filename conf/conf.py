@@ -6,6 +6,7 @@ lives apart from the pages, so ``docs/`` holds nothing but what a reader reads.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx.ext.intersphinx",
     "doctest_fences",
+    "reproducible_zips",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -70,8 +72,12 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     # Print once: a summary assigned to a name is not echoed again through its repr.
     "capture_repr": ("_repr_html_", "__repr__"),
-    "reset_modules": ("matplotlib", "seaborn"),
+    "reset_modules": ("matplotlib", "seaborn", "seed_examples.reset_seeds"),
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
+    # With SOURCE_DATE_EPOCH set (a reproducible build, `nox -s reproducible`), leave out each
+    # example's running time, as sphinx-gallery already does for sg_execution_times: a time
+    # differs from build to build. `nox -s bench` is where times are measured.
+    "min_reported_time": float("inf") if "SOURCE_DATE_EPOCH" in os.environ else 0,
 }

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from conftest import build_site, run_pytest
 
 # Build without executing the gallery: the faults below are in pages and the toctree.
@@ -122,7 +123,9 @@ def test_malformed_block_fails_the_build(site_copy, tmp_path, fault):
 
 def test_broken_cross_reference_fails_the_build(site_copy, tmp_path):
     page = site_copy / "docs" / "index.md"
-    start = append_block(page, "See {ref}`no-such-section` and {py:func}`torch.no_such_function`.\n")
+    start = append_block(
+        page, "See {ref}`no-such-section` and {py:func}`torch.no_such_function`.\n"
+    )
     build = build_site(tmp_path / "html", *NO_GALLERY, root=site_copy)
     assert build.returncode != 0, build.output
     assert "undefined label: 'no-such-section'" in build.output
