@@ -41,7 +41,9 @@ def _seeded_torch():
     cwd = os.getcwd()
     yield
     os.chdir(cwd)
-    torch.use_deterministic_algorithms(deterministic)
+    if torch.are_deterministic_algorithms_enabled() != deterministic:
+        # only when changed: the call imports torch's compiler stack, seconds on 2 cores
+        torch.use_deterministic_algorithms(deterministic)
     torch.set_grad_enabled(grad)
     torch.set_default_dtype(dtype)
     np.set_printoptions(**numpy_print)

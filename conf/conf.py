@@ -20,6 +20,7 @@ copyright = "2026, " + author
 
 extensions = [
     "myst_parser",
+    "lazy_matplotlib",  # before sphinx_gallery: no pyplot import on a no-op rebuild
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
     "sphinx.ext.intersphinx",
