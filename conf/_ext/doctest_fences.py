@@ -155,6 +155,21 @@ def _check_markdown_source(app, docname, source):
         )
 
 
+def _render_blanklines(app, doctree):
+    """Show doctest's ``<BLANKLINE>`` marker as the empty line torch really printed."""
+    from docutils import nodes
+
+    for block in doctree.findall(nodes.literal_block):
+        if block.get("language") in DOCTEST_LANGUAGES and "<BLANKLINE>" in block.astext():
+            text = "\n".join(
+                "" if line.strip() == "<BLANKLINE>" else line
+                for line in block.astext().splitlines()
+            )
+            block.children = [nodes.Text(text)]
+            block.rawsource = text
+
+
 def setup(app):
     app.connect("source-read", _check_markdown_source)
+    app.connect("doctree-read", _render_blanklines)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
