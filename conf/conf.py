@@ -26,6 +26,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "doctest_fences",
     "reproducible_zips",
+    "gallery_support",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -63,17 +64,28 @@ copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 
 # -- Gallery ----------------------------------------------------------------------------------
+# The examples import their figure code from examples/shape_figures.py by its bare name, the way
+# a reader runs a downloaded example with that file saved next to it; for the build, examples/ is
+# on sys.path (sphinx-gallery itself only adds the example's own folder).
+sys.path.insert(0, str(ROOT / "examples"))
+
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
     "backreferences_dir": "gen_modules/backreferences",
     "filename_pattern": r"/plot_",
+    # The figure module is not an example: not rendered as one, but copied into the gallery so
+    # the front page (examples/GALLERY_HEADER.rst) can offer it for download.
+    "ignore_pattern": r"__init__\.py|shape_figures\.py",
+    "copyfile_regex": r"shape_figures\.py",
     # An example that raises fails the build, naming the example's file.
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,
     # Print once: a summary assigned to a name is not echoed again through its repr.
     "capture_repr": ("_repr_html_", "__repr__"),
-    "reset_modules": ("matplotlib", "seaborn", "seed_examples.reset_seeds"),
+    # Before each example: matplotlib's defaults back, and torch/NumPy/random seeded to 0
+    # (conf/_ext/gallery_support.py; named by its dotted path so the config stays picklable).
+    "reset_modules": ("matplotlib", "gallery_support.reset_seeds"),
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",

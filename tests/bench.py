@@ -33,7 +33,9 @@ import os, runpy, sys
 import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt
-for path in sys.argv[1:]:
+examples_dir, *paths = sys.argv[1:]
+sys.path.insert(0, examples_dir)  # as conf.py does: the examples share a figure module
+for path in paths:
     os.chdir(os.path.dirname(path))
     runpy.run_path(path, run_name="__main__")
     plt.close("all")
@@ -83,7 +85,8 @@ class Figures:
     def examples_once(self) -> float:
         source = self.fresh_copy()
         examples = sorted(str(path) for path in (source / "examples").rglob("plot_*.py"))
-        return timed(lambda: run(sys.executable, "-c", RUN_EXAMPLES, *examples, cwd=source))
+        command = (sys.executable, "-c", RUN_EXAMPLES, str(source / "examples"), *examples)
+        return timed(lambda: run(*command, cwd=source))
 
     def doctests(self) -> float:
         source = self.fresh_copy()
