@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "conf"))
+import docs_device
 from build_command import HTML_DIR, ROOT, sphinx_build_args
 
 nox.needs_version = ">=2025.2.9"
@@ -24,24 +26,68 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
 
 
-def constraints(session: nox.Session) -> list[str]:
-    """pip arguments that hold an install to the locked versions; `lock` resolves afresh."""
-    return [] if session.name == "lock" else ["-c", str(CONSTRAINTS)]
+def constraints(session: nox.Session, torch_release: str | None = None) -> list[str]:
+    """pip arguments that hold an install to the locked versions; `lock` resolves afresh.
+
+    The lock is resolved with the pinned torch; a matrix cell with another torch release keeps
+    every other locked version and drops torch's own line.
+    """
+    if session.name == "lock":
+        return []
+    if torch_release is None or f"torch=={torch_release}" == TORCH_PIN:
+        return ["-c", str(CONSTRAINTS)]
+    without_torch = Path(session.create_tmp()) / "constraints-without-torch.txt"
+    lines = CONSTRAINTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    without_torch.write_text(
+        "".join(line for line in lines if not line.startswith("torch==")), encoding="utf-8"
+    )
+    return ["-c", str(without_torch)]
 
 
-def install_torch(session: nox.Session) -> None:
-    """Install the pinned torch in a step of its own.
+# The CPU/CUDA x torch matrix: the `torch` group's pin first, then the other releases that
+# [tool.docs-matrix] in pyproject.toml names. Devices are the ones docs_device accepts.
+(TORCH_PIN,) = nox.project.dependency_groups(PYPROJECT, "torch")
+TORCH_RELEASES = [
+    TORCH_PIN.removeprefix("torch=="),
+    *PYPROJECT["tool"]["docs-matrix"]["other-torch-releases"],
+]
+MATRIX_DIR = ROOT / "build" / "matrix"
+# Under --no-venv a cell runs with the torch it finds; a different release than the cell's is
+# an error unless this is set (the stamp and the record then name the torch that really ran).
+ANY_TORCH_ENV = "MATRIX_ANY_TORCH"
+
+
+def has_venv(session: nox.Session) -> bool:
+    """False under `nox --no-venv` (or a venv_backend="none" session): nothing may be installed."""
+    return session.venv_backend != "none"
+
+
+def install_torch(session: nox.Session, release: str | None = None) -> None:
+    """Install torch in a step of its own: the pinned release, or `release` for a matrix cell.
 
     TORCH_INDEX_URL picks the wheel index, for example
     https://download.pytorch.org/whl/cpu for the CPU-only build elsewhere.
+    Without a virtualenv (`nox --no-venv`) nothing is installed: the environment's torch is used.
     """
-    pin = nox.project.dependency_groups(PYPROJECT, "torch")
+    pin = f"torch=={release}" if release else TORCH_PIN
+    if not has_venv(session):
+        session.log(f"no virtualenv: not installing {pin}, using the environment's torch")
+        return
     index = os.environ.get("TORCH_INDEX_URL")
-    session.install(*pin, *constraints(session), *(["--index-url", index] if index else []))
+    session.install(pin, *constraints(session, release), *(["--index-url", index] if index else []))
 
 
-def install_groups(session: nox.Session, *groups: str) -> None:
-    session.install(*nox.project.dependency_groups(PYPROJECT, *groups), *constraints(session))
+def install_groups(session: nox.Session, *groups: str, torch_release: str | None = None) -> None:
+    """Install pyproject's dependency groups (skipped without a virtualenv, as above).
+
+    ``torch_release``: the torch a matrix cell installed, when it is not the pinned one.
+    """
+    if not has_venv(session):
+        session.log(f"no virtualenv: not installing the groups {', '.join(groups)}")
+        return
+    session.install(
+        *nox.project.dependency_groups(PYPROJECT, *groups), *constraints(session, torch_release)
+    )
 
 
 @nox.session(reuse_venv=True)
@@ -90,6 +136,89 @@ def tests(session: nox.Session) -> None:
     install_torch(session)
     install_groups(session, "test")
     session.run("pytest", "--doctest-glob=*.md", *session.posargs)
+
+
+def gpu_present() -> bool:
+    """Whether this machine has an NVIDIA GPU, asked without torch (before anything installs)."""
+    nvidia_smi = shutil.which("nvidia-smi")
+    if not nvidia_smi:
+        return False
+    listed = subprocess.run([nvidia_smi, "-L"], capture_output=True, text=True, check=False)
+    return listed.returncode == 0 and "GPU" in listed.stdout
+
+
+def prepare_cell(
+    session: nox.Session, device: str, release: str
+) -> tuple[str, dict[str, str], Path]:
+    """Skip a CUDA cell where there is no GPU; install the cell's torch; check what runs.
+
+    Returns the Python to run, the environment of the cell (DOCS_DEVICE, and where the
+    doctests' verification record goes) and the cell's output folder, named after the torch
+    that really runs.
+    """
+    if device == "cuda" and not gpu_present():
+        session.skip("cuda cell: this machine has no NVIDIA GPU (nvidia-smi lists none)")
+    install_torch(session, release)
+    install_groups(session, "test", torch_release=release)
+    python = "python" if has_venv(session) else sys.executable
+    found = session.run(
+        python, "-c", "import torch; print(torch.__version__)", silent=True, external=True
+    )
+    found = (found or "").strip()  # None under --install-only, where nothing runs
+    if found and found.split("+")[0] != release:
+        message = f"the cell is torch {release}, but the environment has torch {found}"
+        if not os.environ.get(ANY_TORCH_ENV):
+            session.error(f"{message}; set {ANY_TORCH_ENV}=1 to run with it anyway")
+        session.warn(f"{message} ({ANY_TORCH_ENV} is set): the record names {found}")
+    cell_dir = MATRIX_DIR / f"{device}-torch-{found.split('+')[0] or release}"
+    env = {
+        docs_device.ENV_VAR: device,
+        "DOCS_VERIFICATION_RECORD": str(cell_dir / "verification.json"),
+    }
+    return python, env, cell_dir
+
+
+@nox.session(reuse_venv=True, default=False)
+@nox.parametrize("torch", TORCH_RELEASES)
+@nox.parametrize("device", docs_device.DEVICES)
+def doctest_matrix(session: nox.Session, device: str, torch: str) -> None:
+    """The doctests of every page and README.md on one device with one torch release.
+
+    On `cuda` torch's default device is the GPU and a page that left nothing on it fails;
+    without a GPU the cell skips. Record: build/matrix/<device>-torch-<release>/.
+    """
+    python, env, _ = prepare_cell(session, device, torch)
+    session.run(
+        python, "-m", "pytest", "--doctest-glob=*.md", "-p", "no:cacheprovider",
+        "docs", "README.md", *session.posargs, env=env, external=True,
+    )  # fmt: skip
+
+
+@nox.session(reuse_venv=True, default=False)
+@nox.parametrize("torch", TORCH_RELEASES)
+@nox.parametrize("device", docs_device.DEVICES)
+def gallery_matrix(session: nox.Session, device: str, torch: str) -> None:
+    """Build the site, running every gallery example, on one device with one torch release.
+
+    Builds a copy of docs/, examples/ and conf/ so docs/auto_examples is not touched; every
+    example runs. On `cuda` an example that left nothing on the GPU fails the build; without
+    a GPU the cell skips. HTML: build/matrix/<device>-torch-<release>/html.
+    """
+    python, env, cell_dir = prepare_cell(session, device, torch)
+    source = cell_dir / "src"
+    shutil.rmtree(source, ignore_errors=True)
+    skip_generated = shutil.ignore_patterns(
+        "auto_examples", "gen_modules", "sg_execution_times.rst", "__pycache__"
+    )
+    for folder in ("docs", "examples", "conf"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=skip_generated)
+    out_dir = cell_dir / "html"
+    shutil.rmtree(out_dir, ignore_errors=True)  # a fresh site: no page left from an older run
+    session.run(
+        python, "-m", "sphinx", *sphinx_build_args(out_dir, *session.posargs, root=source),
+        env=env, external=True,
+    )  # fmt: skip
+    session.log(f"HTML written to {out_dir / 'index.html'}")
 
 
 @nox.session(reuse_venv=True)

@@ -13,6 +13,14 @@ from pathlib import Path
 CONF_DIR = Path(__file__).resolve().parent
 ROOT = CONF_DIR.parent
 sys.path.insert(0, str(CONF_DIR / "_ext"))
+sys.path.insert(0, str(CONF_DIR))
+
+import docs_device
+from verified_with import gallery_ran_elsewhere
+
+# The device the gallery runs on (DOCS_DEVICE): made torch's default here, so that a CUDA build
+# without a usable GPU stops at once with the reason instead of in the first example.
+docs_device.activate()
 
 project = "PyTorch Fundamentals, Checked"
 author = "The PyTorch Fundamentals contributors"
@@ -27,6 +35,8 @@ extensions = [
     "doctest_fences",
     "reproducible_zips",
     "gallery_support",
+    # The "Verified with" stamp on every page: torch build, device, the doctests' recorded result.
+    "verified_with",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -85,7 +95,14 @@ sphinx_gallery_conf = {
     "capture_repr": ("_repr_html_", "__repr__"),
     # Before each example: matplotlib's defaults back, and torch/NumPy/random seeded to 0
     # (conf/_ext/gallery_support.py; named by its dotted path so the config stays picklable).
-    "reset_modules": ("matplotlib", "gallery_support.reset_seeds"),
+    # verified_with.gallery_reset puts each example on the device in use (DOCS_DEVICE, read in
+    # conf/docs_device.py); after it, fails the build if a CUDA run left the GPU unused, and
+    # records what the example ran with for its page's stamp. Hence "both": before and after.
+    "reset_modules": ("matplotlib", "gallery_support.reset_seeds", "verified_with.gallery_reset"),
+    "reset_modules_order": "both",
+    # An example whose output came from another torch build or device is re-run, so the stamp
+    # and the output it sits under always agree.
+    "run_stale_examples": gallery_ran_elsewhere(ROOT / "docs", "auto_examples", ROOT / "examples"),
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",

@@ -1,0 +1,87 @@
+"""The one place that decides which device the pages and the gallery run on.
+
+``DOCS_DEVICE=cpu`` (the default) or ``DOCS_DEVICE=cuda``. Read here and nowhere else: the
+doctests (``conftest.py``), the Sphinx build (``conf/conf.py``, the gallery's reset function and
+the verification stamp) and ``noxfile.py`` all ask this module.
+
+:func:`requested` needs no torch (nox imports it from its own environment); :func:`activate`
+imports torch and makes the device torch's default, so that tensors a page or an example creates
+without naming a device really land on it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+ENV_VAR = "DOCS_DEVICE"
+DEVICES = ("cpu", "cuda")
+
+# A tensor on the GPU prints `device='cuda:0'` in its repr (torch names the device whenever it
+# is not the CPU); the pages show what a reader on a CPU sees.
+CUDA_REPR_SUFFIX = re.compile(r", device='cuda:0'(?=[,)])")
+
+
+def requested() -> str:
+    """The device named by ``DOCS_DEVICE``: ``"cpu"`` unless it says ``"cuda"``."""
+    value = os.environ.get(ENV_VAR, "").strip().lower() or "cpu"
+    if value not in DEVICES:
+        raise ValueError(f"{ENV_VAR}={value!r}: expected one of {', '.join(DEVICES)}")
+    return value
+
+
+def activate():
+    """Make the requested device torch's default device and return it as a ``torch.device``.
+
+    On ``cuda`` every factory call without an explicit ``device=`` allocates on the GPU
+    (:func:`torch.set_default_device`). On ``cpu`` nothing is changed: the CPU is torch's own
+    default, and a device context would only add a layer the reader's Python does not have.
+    A request for ``cuda`` where torch sees no GPU is an error, never a silent fall-back.
+    """
+    import torch
+
+    name = requested()
+    if name == "cuda":
+        if not torch.cuda.is_available():
+            raise RuntimeError(
+                f"{ENV_VAR}=cuda, but torch {torch.__version__} sees no CUDA device "
+                "(torch.cuda.is_available() is False)"
+            )
+        torch.set_default_device("cuda")
+        # The device tensors really land on (cuda:0), so that `t.device == device` holds.
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device(name)
+
+
+def drop_cuda_repr_suffix(want: str, got: str) -> str:
+    """What a CUDA doctest printed (``got``), compared as if on the CPU.
+
+    Only the ``, device='cuda:0'`` of tensor reprs is dropped; every value, shape, dtype and
+    ``grad_fn`` is still compared. Where the expected output (``want``) names a device itself,
+    nothing is dropped: such a block shows the device on purpose (docs/devices.md).
+    """
+    return got if "device=" in want else CUDA_REPR_SUFFIX.sub("", got)
+
+
+def cuda_allocations() -> int:
+    """How many blocks the CUDA caching allocator has handed out so far in this process.
+
+    The count only grows, so the difference across a page or an example says whether it put
+    anything on the GPU (0 on a CPU run).
+    """
+    import torch
+
+    if requested() != "cuda" or not torch.cuda.is_initialized():
+        return 0
+    return int(torch.cuda.memory_stats().get("allocation.all.allocated", 0))
+
+
+def describe() -> dict[str, str]:
+    """What this process runs with: the torch build and the device in use (for the stamp)."""
+    import torch
+
+    name = requested()
+    described = {"torch": torch.__version__, "device": name}
+    if name == "cuda" and torch.cuda.is_available():
+        described["gpu"] = torch.cuda.get_device_name(0)
+    return described
