@@ -19,8 +19,10 @@ import docs_device
 from verified_with import gallery_ran_elsewhere
 
 # The device the gallery runs on (DOCS_DEVICE): made torch's default here, so that a CUDA build
-# without a usable GPU stops at once with the reason instead of in the first example.
-docs_device.activate()
+# without a usable GPU stops at once with the reason instead of in the first example. On the CPU
+# there is nothing to set up, and a no-op rebuild need not import torch.
+if docs_device.requested() == "cuda":
+    docs_device.activate()
 
 project = "PyTorch Fundamentals, Checked"
 author = "The PyTorch Fundamentals contributors"
