@@ -89,14 +89,30 @@ def pytest_terminal_summary(terminalreporter, config):
 
 @pytest.fixture(autouse=True)
 def _seeded_torch():
-    """Every page and test starts from the same random state and print settings."""
+    """Every page and test starts from the same random state and print settings, and leaves
+    torch's global settings as it found them, so that pages pass in any order and on repeat
+    (`nox -s doctest_shuffled`)."""
+    import os
+
     import numpy as np
     import torch
 
     torch.manual_seed(0)
     np.random.seed(0)
     torch.set_printoptions(profile="default")
+    numpy_print = np.get_printoptions()
+    dtype = torch.get_default_dtype()
+    grad = torch.is_grad_enabled()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    cwd = os.getcwd()
     yield
+    os.chdir(cwd)
+    if torch.are_deterministic_algorithms_enabled() != deterministic:
+        # only when changed: the call imports torch's compiler stack, seconds on 2 cores
+        torch.use_deterministic_algorithms(deterministic)
+    torch.set_grad_enabled(grad)
+    torch.set_default_dtype(dtype)
+    np.set_printoptions(**numpy_print)
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,27 @@ nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["lint", "docs", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# Exact versions of every dependency, transitive ones included (`nox -s lock` writes it).
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+
+
+def constraints(session: nox.Session, torch_release: str | None = None) -> list[str]:
+    """pip arguments that hold an install to the locked versions; `lock` resolves afresh.
+
+    The lock is resolved with the pinned torch; a matrix cell with another torch release keeps
+    every other locked version and drops torch's own line.
+    """
+    if session.name == "lock":
+        return []
+    if torch_release is None or f"torch=={torch_release}" == TORCH_PIN:
+        return ["-c", str(CONSTRAINTS)]
+    without_torch = Path(session.create_tmp()) / "constraints-without-torch.txt"
+    lines = CONSTRAINTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    without_torch.write_text(
+        "".join(line for line in lines if not line.startswith("torch==")), encoding="utf-8"
+    )
+    return ["-c", str(without_torch)]
+
 
 # The CPU/CUDA x torch matrix: the `torch` group's pin first, then the other releases that
 # [tool.docs-matrix] in pyproject.toml names. Devices are the ones docs_device accepts.
@@ -53,15 +74,20 @@ def install_torch(session: nox.Session, release: str | None = None) -> None:
         session.log(f"no virtualenv: not installing {pin}, using the environment's torch")
         return
     index = os.environ.get("TORCH_INDEX_URL")
-    session.install(pin, *(["--index-url", index] if index else []))
+    session.install(pin, *constraints(session, release), *(["--index-url", index] if index else []))
 
 
-def install_groups(session: nox.Session, *groups: str) -> None:
-    """Install pyproject's dependency groups (skipped without a virtualenv, as above)."""
+def install_groups(session: nox.Session, *groups: str, torch_release: str | None = None) -> None:
+    """Install pyproject's dependency groups (skipped without a virtualenv, as above).
+
+    ``torch_release``: the torch a matrix cell installed, when it is not the pinned one.
+    """
     if not has_venv(session):
         session.log(f"no virtualenv: not installing the groups {', '.join(groups)}")
         return
-    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
+    session.install(
+        *nox.project.dependency_groups(PYPROJECT, *groups), *constraints(session, torch_release)
+    )
 
 
 @nox.session(reuse_venv=True)
@@ -137,7 +163,7 @@ def prepare_cell(
     if device == "cuda" and not gpu_present():
         session.skip("cuda cell: this machine has no NVIDIA GPU (nvidia-smi lists none)")
     install_torch(session, release)
-    install_groups(session, "test")
+    install_groups(session, "test", torch_release=release)
     python = "python" if has_venv(session) else sys.executable
     found = session.run(
         python, "-c", "import torch; print(torch.__version__)", silent=True, external=True
@@ -221,3 +247,61 @@ def clean(session: nox.Session) -> None:
     for path in (ROOT / "build", ROOT / "docs" / "auto_examples"):
         shutil.rmtree(path, ignore_errors=True)
     (ROOT / "docs" / "sg_execution_times.rst").unlink(missing_ok=True)
+
+
+# Seeds of the shuffled doctest runs: fixed, so that a failure can be replayed.
+SHUFFLE_SEEDS = ("1", "2", "3", "4", "5")
+
+
+@nox.session(reuse_venv=True)
+def doctest_shuffled(session: nox.Session) -> None:
+    """Run the pages' doctests in shuffled order, each page twice a run, under several seeds.
+
+    A page that passes only after another page, or only once, fails here. Replay a failure
+    with `pytest --random-order-bucket=global --random-order-seed=<seed> ...`.
+    """
+    install_torch(session)
+    install_groups(session, "test")
+    pages = [str(page.relative_to(ROOT)) for page in sorted((ROOT / "docs").glob("*.md"))]
+    pages.append("README.md")
+    for seed in SHUFFLE_SEEDS:
+        session.run(
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--random-order-bucket=global",
+            f"--random-order-seed={seed}",
+            # each page twice in the one process: a page must also pass on repeat
+            "--keep-duplicates",
+            *pages,
+            *pages,
+            *session.posargs,
+        )
+
+
+@nox.session(reuse_venv=True)
+def reproducible(session: nox.Session) -> None:
+    """Build the site twice from clean copies with SOURCE_DATE_EPOCH set: byte-identical HTML."""
+    install_torch(session)
+    install_groups(session, "test")
+    session.run("python", "tests/reproducible_build.py")
+
+
+@nox.session(reuse_venv=True)
+def bench(session: nox.Session) -> None:
+    """Time the clean build, its floor, the no-op rebuild and the doctests; print a table.
+
+    `nox -s bench -- --repeat 3` takes the best of three of each measurement.
+    """
+    install_torch(session)
+    install_groups(session, "test")
+    session.run("python", "tests/bench.py", *session.posargs)
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Resolve every dependency group afresh and write requirements/constraints.txt."""
+    install_torch(session)
+    groups = [name for name in PYPROJECT["dependency-groups"] if name != "torch"]
+    install_groups(session, *groups)
+    session.run("python", "requirements/make_constraints.py")

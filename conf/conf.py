@@ -6,6 +6,7 @@ lives apart from the pages, so ``docs/`` holds nothing but what a reader reads.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,8 +19,10 @@ import docs_device
 from verified_with import gallery_ran_elsewhere
 
 # The device the gallery runs on (DOCS_DEVICE): made torch's default here, so that a CUDA build
-# without a usable GPU stops at once with the reason instead of in the first example.
-docs_device.activate()
+# without a usable GPU stops at once with the reason instead of in the first example. On the CPU
+# there is nothing to set up, and a no-op rebuild need not import torch.
+if docs_device.requested() == "cuda":
+    docs_device.activate()
 
 project = "PyTorch Fundamentals, Checked"
 author = "The PyTorch Fundamentals contributors"
@@ -27,10 +30,12 @@ copyright = "2026, " + author
 
 extensions = [
     "myst_parser",
+    "lazy_matplotlib",  # before sphinx_gallery: no pyplot import on a no-op rebuild
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
     "sphinx.ext.intersphinx",
     "doctest_fences",
+    "reproducible_zips",
     "gallery_support",
     # The "Verified with" stamp on every page: torch build, device, the doctests' recorded result.
     "verified_with",
@@ -123,4 +128,8 @@ sphinx_gallery_conf = {
     # The execution-times pages load jQuery and DataTables from CDNs; the site makes no request
     # to another host, so they are not written.
     "write_computation_times": False,
+    # With SOURCE_DATE_EPOCH set (a reproducible build, `nox -s reproducible`), leave out each
+    # example's running time, as sphinx-gallery already does for sg_execution_times: a time
+    # differs from build to build. `nox -s bench` is where times are measured.
+    "min_reported_time": float("inf") if "SOURCE_DATE_EPOCH" in os.environ else 0,
 }

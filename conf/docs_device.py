@@ -77,11 +77,18 @@ def cuda_allocations() -> int:
 
 
 def describe() -> dict[str, str]:
-    """What this process runs with: the torch build and the device in use (for the stamp)."""
-    import torch
+    """What this process runs with: the torch build and the device in use (for the stamp).
+
+    The torch build is read from the installed package's metadata (the same string as
+    ``torch.__version__``): a no-op rebuild asks for it and should not pay a torch import.
+    """
+    from importlib import metadata
 
     name = requested()
-    described = {"torch": torch.__version__, "device": name}
-    if name == "cuda" and torch.cuda.is_available():
-        described["gpu"] = torch.cuda.get_device_name(0)
+    described = {"torch": metadata.version("torch"), "device": name}
+    if name == "cuda":
+        import torch
+
+        if torch.cuda.is_available():
+            described["gpu"] = torch.cuda.get_device_name(0)
     return described

@@ -82,6 +82,7 @@ def check_fence(fence: Fence, path: str) -> None:
             raise MalformedBlock(
                 f"{where}: a pycon block must start with a '>>> ' prompt, not output or prose"
             )
+        check_prompts(fence, path)
     elif fence.language in UNTESTED_PYTHON_LANGUAGES:
         label = fence.language or "(no language)"
         hint = (
@@ -91,6 +92,31 @@ def check_fence(fence: Fence, path: str) -> None:
             "and the output that torch prints"
         )
         raise MalformedBlock(f"{where}: code fence {label!r}: {hint}")
+
+
+def check_prompts(fence: Fence, path: str) -> None:
+    """Raise :class:`MalformedBlock` at a prompt with no space after it (``>>>x = 1``).
+
+    doctest refuses such a line too, but names neither the page's path nor its fence; here the
+    build and the tests say the same thing. As in doctest, a ``...`` line is a prompt only when
+    it continues the code above it; elsewhere it is output (an ellipsis, a traceback's ``...``).
+    """
+    in_code = False
+    for offset, line in enumerate(fence.body):
+        text = line.lstrip()
+        prompt = (
+            ">>>"
+            if text.startswith(">>>")
+            else "..."
+            if in_code and text.startswith("...")
+            else None
+        )
+        in_code = prompt is not None
+        if prompt and len(text) > 3 and text[3] != " ":
+            raise MalformedBlock(
+                f"{path}:{fence.start + offset + 2}: no space after the {prompt!r} prompt in "
+                f"{line.strip()!r}; write {prompt + ' ' + text[3:]!r}"
+            )
 
 
 def doctest_text(text: str, path: str) -> str:

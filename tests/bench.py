@@ -1,0 +1,150 @@
+"""How fast the site builds and tests, against what it cannot be faster than.
+
+Run by `nox -s bench` (a benchmark, not a test: it prints figures and fails on nothing but an
+error). Every measurement runs in a fresh process on a temporary copy of the sources, so the
+working tree's caches neither help nor suffer. With ``--repeat N`` each figure is the best of N.
+
+- clean build: the strict HTML build from a fresh copy, gallery executed.
+- floor: what a clean build cannot avoid: the gallery examples executed once, one after another
+  in one process, their figures rendered to PNG, plus a clean build with gallery execution off
+  (``-D plot_gallery=0``).
+- no-op rebuild: the same build again with nothing changed.
+- doctests: every page's and README.md's doctests (pytest), against a bare
+  ``python -c "import torch"``, which every doctest run pays once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import build_site, copy_site
+
+# Run the gallery's examples as sphinx-gallery does, minus Sphinx: one process, each example
+# from its own folder, each figure rendered to PNG in memory (the least a figure on a page
+# costs: Agg draws nothing until a figure is saved) and closed between examples.
+RUN_EXAMPLES = """
+import io, os, runpy, sys
+import matplotlib
+matplotlib.use("agg")
+import matplotlib.pyplot as plt
+examples_dir, *paths = sys.argv[1:]
+sys.path.insert(0, examples_dir)  # as conf.py does: the examples share a figure module
+for path in paths:
+    os.chdir(os.path.dirname(path))
+    runpy.run_path(path, run_name="__main__")
+    for number in plt.get_fignums():
+        plt.figure(number).savefig(io.BytesIO(), format="png")
+    plt.close("all")
+"""
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def checked(result):
+    if result.returncode != 0:
+        output = getattr(result, "output", None) or (result.stdout or "") + (result.stderr or "")
+        sys.exit(f"bench: a measured command failed:\n{output}")
+    return result
+
+
+def run(*command: str, cwd: Path) -> subprocess.CompletedProcess:
+    return checked(subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False))
+
+
+class Figures:
+    def __init__(self, work: Path):
+        self.work = work
+        self.source = work / "site"
+
+    def fresh_copy(self) -> Path:
+        shutil.rmtree(self.source, ignore_errors=True)
+        return copy_site(self.source)
+
+    def clean_and_noop_build(self) -> tuple[float, float]:
+        self.fresh_copy()
+        html = self.work / "html"
+        shutil.rmtree(html, ignore_errors=True)
+        clean = timed(lambda: checked(build_site(html, root=self.source)))
+        noop = timed(lambda: checked(build_site(html, root=self.source)))
+        return clean, noop
+
+    def build_without_gallery(self) -> float:
+        self.fresh_copy()
+        html = self.work / "html-no-gallery"
+        shutil.rmtree(html, ignore_errors=True)
+        return timed(lambda: checked(build_site(html, "-D", "plot_gallery=0", root=self.source)))
+
+    def examples_once(self) -> float:
+        source = self.fresh_copy()
+        examples = sorted(str(path) for path in (source / "examples").rglob("plot_*.py"))
+        command = (sys.executable, "-c", RUN_EXAMPLES, str(source / "examples"), *examples)
+        return timed(lambda: run(*command, cwd=source))
+
+    def doctests(self) -> float:
+        source = self.fresh_copy()
+        command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+        return timed(lambda: run(*command, "docs", "README.md", cwd=source))
+
+    def bare_torch_import(self) -> float:
+        return timed(lambda: run(sys.executable, "-c", "import torch", cwd=self.work))
+
+
+def best_of(repeat: int, measure: Callable[[], float | tuple[float, ...]]):
+    results = [measure() for _ in range(repeat)]
+    if isinstance(results[0], tuple):
+        return tuple(min(column) for column in zip(*results, strict=True))
+    return min(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="best of this many runs")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        figures = Figures(Path(tmp))
+        bare = best_of(args.repeat, figures.bare_torch_import)  # also warms the file cache
+        clean, noop = best_of(args.repeat, figures.clean_and_noop_build)
+        examples = best_of(args.repeat, figures.examples_once)
+        no_gallery = best_of(args.repeat, figures.build_without_gallery)
+        doctests = best_of(args.repeat, figures.doctests)
+
+    floor = examples + no_gallery
+    rows = [
+        ("clean build", clean, "", ""),
+        ("  examples once, figures rendered", examples, "", ""),
+        ("  build, gallery execution off", no_gallery, "", ""),
+        ("floor (sum of the two above)", floor, "", ""),
+        ("clean build / floor", None, clean / floor, 1.3),
+        ("no-op rebuild", noop, "", ""),
+        ("no-op rebuild / clean build", None, noop / clean, 0.2),
+        ("doctests (pages + README.md)", doctests, "", ""),
+        ('python -c "import torch"', bare, "", ""),
+        ("doctests / bare torch import", None, doctests / bare, 3.0),
+    ]
+    print(f"\nbest of {args.repeat} run(s) each; python {sys.version.split()[0]}\n")
+    print(f"| {'measurement':<34} | {'seconds':>7} | {'ratio':>5} | {'target':>6} | met |")
+    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 7}|{'-' * 8}|-----|")
+    for name, seconds, ratio, target in rows:
+        shown_seconds = f"{seconds:7.2f}" if seconds is not None else " " * 7
+        if target:
+            met = "yes" if ratio <= target else "NO"
+            print(f"| {name:<34} | {shown_seconds} | {ratio:5.2f} | <={target:<4} | {met:<3} |")
+        else:
+            print(f"| {name:<34} | {shown_seconds} | {'':5} | {'':6} |     |")
+
+
+if __name__ == "__main__":
+    main()
