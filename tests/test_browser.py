@@ -257,28 +257,30 @@ def test_search_lands_on_page(browser, site_url, screenshot_dir, term, landing):
         context.close()
 
 
-# Pastes each copied block into a fresh Python the way Python 3.13's REPL, IPython and Jupyter
-# take a paste: the block is one input, its statements run in turn, an expression's value is
-# echoed, and an exception is shown and the next statement runs. Reports the exceptions raised.
+# Pastes each copied block into a fresh Python the way the classic REPL (Python 3.11 and 3.12,
+# the oldest this site supports) takes a paste: line by line, a compound statement ending only
+# at an empty line, then Enter after the block. Python 3.13's REPL, IPython and Jupyter take a
+# paste as one input and accept all that this one does. Reports the exceptions raised.
 PASTE_RUNNER = """
-import ast, json, sys, traceback
+import code, json, sys
 pasted = json.load(sys.stdin)
-namespace = {"__name__": "__main__"}
-exec(pasted["setup"], namespace)
 raised = []
-for block in pasted["blocks"]:
-    try:
-        statements = ast.parse(block, "<paste>").body
-    except SyntaxError:
+
+class Console(code.InteractiveConsole):
+    def showtraceback(self):
+        raised.append(sys.exc_info()[0].__name__)
+        super().showtraceback()
+
+    def showsyntaxerror(self, filename=None, **kwargs):
         raised.append("SyntaxError")
-        traceback.print_exc()
-        continue
-    for statement in statements:
-        try:
-            exec(compile(ast.Interactive([statement]), "<paste>", "single"), namespace)
-        except Exception as error:
-            raised.append(type(error).__name__)
-            traceback.print_exc()
+        super().showsyntaxerror(filename)
+
+console = Console({"__name__": "__main__"})
+exec(pasted["setup"], console.locals)
+for block in pasted["blocks"]:
+    for line in block.splitlines():
+        console.push(line)
+    console.push("")
 print("RAISED " + json.dumps(raised))
 """
 

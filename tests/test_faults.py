@@ -93,6 +93,16 @@ MALFORMED_BLOCKS = {
         2,
         "no space after the '...' prompt",
     ),
+    "statement not closed for the REPL": (
+        "```pycon\n>>> for i in range(2):\n...     pass\n>>> 1 + 1\n2\n```\n",
+        2,
+        "with a bare '...' line",
+    ),
+    "blank line inside a statement": (
+        "```pycon\n>>> def f():\n...     x = 1\n...\n...     return x\n```\n",
+        3,
+        "a bare '...' inside the statement",
+    ),
 }
 
 

@@ -83,6 +83,7 @@ def check_fence(fence: Fence, path: str) -> None:
                 f"{where}: a pycon block must start with a '>>> ' prompt, not output or prose"
             )
         check_prompts(fence, path)
+        check_pastable(fence, path)
     elif fence.language in UNTESTED_PYTHON_LANGUAGES:
         label = fence.language or "(no language)"
         hint = (
@@ -116,6 +117,41 @@ def check_prompts(fence: Fence, path: str) -> None:
             raise MalformedBlock(
                 f"{path}:{fence.start + offset + 2}: no space after the {prompt!r} prompt in "
                 f"{line.strip()!r}; write {prompt + ' ' + text[3:]!r}"
+            )
+
+
+COMPOUND_RE = re.compile(r">>> (?:async\s+)?(?:def|class|for|while|if|with|try|@)\b")
+
+
+def check_pastable(fence: Fence, path: str) -> None:
+    """Raise :class:`MalformedBlock` where a block pasted into Python's classic REPL (3.11 and
+    3.12, which the copy button's users paste into) would fail though its doctest passes.
+
+    That REPL ends a compound statement (``def``, ``for``, ``with``...) only at an empty line:
+    a bare ``...`` inside one ends it early, and code right after one is a SyntaxError. The
+    copy button turns a bare ``...`` into that empty line.
+    """
+    body = fence.body
+    index = 0
+    while index < len(body):
+        if not COMPOUND_RE.match(body[index].lstrip()):
+            index += 1
+            continue
+        start, index = index, index + 1
+        while index < len(body) and body[index].lstrip().startswith("..."):
+            bare = body[index].strip() == "..."
+            if bare and index + 1 < len(body) and body[index + 1].lstrip().startswith("... "):
+                raise MalformedBlock(
+                    f"{path}:{fence.start + index + 2}: a bare '...' inside the statement that "
+                    f"starts on line {fence.start + start + 2} ends it when the block is pasted "
+                    "into Python's REPL; remove it"
+                )
+            index += 1
+        if index < len(body) and body[index - 1].strip() != "...":
+            raise MalformedBlock(
+                f"{path}:{fence.start + index + 1}: end the statement that starts on line "
+                f"{fence.start + start + 2} with a bare '...' line: pasted into Python's REPL, "
+                "what follows it would otherwise be a SyntaxError"
             )
 
 
