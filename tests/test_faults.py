@@ -66,6 +66,7 @@ def test_deprecation_warning_in_a_page_fails_the_doctests(site_copy):
         >>> def old_api():
         ...     warnings.warn("old_api() is deprecated; use new_api()", DeprecationWarning)
         ...     return 1
+        ...
         >>> old_api()
         1
         ```
@@ -74,7 +75,7 @@ def test_deprecation_warning_in_a_page_fails_the_doctests(site_copy):
     run = run_pytest(site_copy, "docs/index.md")
     assert run.returncode == 1, run.output
     assert "DeprecationWarning: old_api() is deprecated" in run.output
-    assert_names(run.output, page, start + 5)
+    assert_names(run.output, page, start + 6)
 
 
 # -- Malformed blocks, caught by the doctests and by the build -------------------------------
