@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "conf"))
 
 import docs_device
 from doctest_fences import MarkdownDocTestParser
+from gallery_support import seed_everything
 from verified_with import record_doctest_results
 
 # pytest's Markdown (text file) collector builds its parser through the doctest module at
@@ -97,8 +98,7 @@ def _seeded_torch():
     import numpy as np
     import torch
 
-    torch.manual_seed(0)
-    np.random.seed(0)
+    seed_everything()
     torch.set_printoptions(profile="default")
     numpy_print = np.get_printoptions()
     dtype = torch.get_default_dtype()

@@ -28,14 +28,19 @@ logger = logging.getLogger(__name__)
 SEED = 0
 
 
-def reset_seeds(gallery_conf: dict[str, Any], fname: str | None) -> None:
-    """Seed every random number generator an example may use."""
+def seed_everything() -> None:
+    """Seed every random number generator a page or an example may use (conftest.py too)."""
     import numpy as np
     import torch
 
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
+
+
+def reset_seeds(gallery_conf: dict[str, Any], fname: str | None) -> None:
+    """Before (and after) each example: the seeds, as every page gets them."""
+    seed_everything()
     _freeze_imported_objects()
 
 
