@@ -23,30 +23,41 @@ from doctest_fences import MarkdownDocTestParser
 from gallery_support import seed_everything
 from verified_with import record_doctest_results
 
-# pytest's Markdown (text file) collector builds its parser through the doctest module at
-# collection time; replacing it there teaches pytest where a Markdown fence ends.
-doctest.DocTestParser = MarkdownDocTestParser
+
+class PageDocTestParser(MarkdownDocTestParser):
+    """The pages' parser: only the pycon fences of a Markdown file (MarkdownDocTestParser), and
+    on a CUDA run an example marked ``# doctest: +ON_CPU`` runs with the CPU as torch's default
+    device (docs_device.ON_CPU says why)."""
+
+    def get_examples(self, string, name="<string>"):
+        examples = super().get_examples(string, name)
+        if docs_device.requested() == "cuda":
+            for example in examples:
+                if example.options.get(docs_device.ON_CPU):
+                    example.source = docs_device.run_on_cpu(example.source)
+        return examples
 
 
-def _cuda_checker_class():
-    """On a CUDA run, compare outputs without the `device='cuda:0'` of tensor reprs
-    (docs_device.drop_cuda_repr_suffix says exactly what is dropped, and when)."""
-    import _pytest.doctest
+class CudaReprOutputChecker(doctest.OutputChecker):
+    """On a CUDA run, compare outputs without the ``device='cuda:0'`` of tensor reprs: the one
+    tolerance of the CUDA comparison (docs_device.drop_cuda_repr_suffix says exactly what is
+    dropped, and when). Every other character is compared exactly, as on the CPU."""
 
-    # pytest builds its checker (NUMBER, ALLOW_UNICODE...) lazily and keeps the class in this
-    # module global; a subclass placed there is what every doctest item then uses.
-    base = _pytest.doctest._init_checker_class()
+    def check_output(self, want, got, optionflags):
+        got = docs_device.drop_cuda_repr_suffix(want, got)
+        return super().check_output(want, got, optionflags)
 
-    class CudaReprChecker(base):
-        def check_output(self, want, got, optionflags):
-            got = docs_device.drop_cuda_repr_suffix(want, got)
-            return super().check_output(want, got, optionflags)
+    def output_difference(self, example, got, optionflags):
+        got = docs_device.drop_cuda_repr_suffix(example.want, got)
+        return super().output_difference(example, got, optionflags)
 
-        def output_difference(self, example, got, optionflags):
-            got = docs_device.drop_cuda_repr_suffix(example.want, got)
-            return super().output_difference(example, got, optionflags)
 
-    return CudaReprChecker
+# Both replacements go through the standard library's public names, as huggingface/transformers
+# does for its Markdown doctests: pytest's text-file collector builds its parser from
+# doctest.DocTestParser at collection time, and builds its output checker (the class that adds
+# ALLOW_UNICODE/ALLOW_BYTES) as a subclass of doctest.OutputChecker the first time it needs one,
+# after pytest_configure. tests/test_interactive_prompt.py checks that both are in effect.
+doctest.DocTestParser = PageDocTestParser
 
 
 def pytest_configure(config):
@@ -56,9 +67,7 @@ def pytest_configure(config):
     except RuntimeError as error:
         raise pytest.UsageError(str(error)) from None
     if config.docs_device.type == "cuda":
-        import _pytest.doctest
-
-        _pytest.doctest.CHECKER_CLASS = _cuda_checker_class()
+        doctest.OutputChecker = CudaReprOutputChecker
 
 
 # Each Markdown page's outcome in this run: set-up, call and teardown (where the CUDA check
@@ -113,6 +122,26 @@ def _seeded_torch():
     torch.set_grad_enabled(grad)
     torch.set_default_dtype(dtype)
     np.set_printoptions(**numpy_print)
+
+
+@pytest.fixture(autouse=True)
+def _interactive_prompt(request):
+    """A page runs as the interactive interpreter a reader pastes it into: ``sys.ps1`` and
+    ``sys.ps2`` are set there (by ``python``'s prompt and by Jupyter's kernel) and unset under
+    doctest, and libraries read them (torchinfo's ``summary`` prints its table only when they
+    are unset). Restored after each page, so tests/ run as scripts do."""
+    if request.node.path.suffix != ".md":
+        yield
+        return
+    missing = object()
+    before = {name: getattr(sys, name, missing) for name in ("ps1", "ps2")}
+    sys.ps1, sys.ps2 = ">>> ", "... "
+    yield
+    for name, value in before.items():
+        if value is missing:
+            delattr(sys, name)
+        else:
+            setattr(sys, name, value)
 
 
 @pytest.fixture(autouse=True)

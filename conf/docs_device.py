@@ -11,8 +11,10 @@ without naming a device really land on it.
 
 from __future__ import annotations
 
+import doctest
 import os
 import re
+import textwrap
 
 ENV_VAR = "DOCS_DEVICE"
 DEVICES = ("cpu", "cuda")
@@ -20,6 +22,24 @@ DEVICES = ("cpu", "cuda")
 # A tensor on the GPU prints `device='cuda:0'` in its repr (torch names the device whenever it
 # is not the CPU); the pages show what a reader on a CPU sees.
 CUDA_REPR_SUFFIX = re.compile(r", device='cuda:0'(?=[,)])")
+
+
+# ``# doctest: +ON_CPU`` on an example of a page: on a CUDA run, that example runs with the CPU
+# as torch's default device, as it runs for every reader who never called
+# torch.set_default_device. For an example whose point is CPU behaviour (a tensor sharing a NumPy
+# array's memory, say); the page's prose says what differs on a GPU. Sphinx strips the comment
+# from the rendered block (trim_doctest_flags), so the reader sees plain code. On a CPU run the
+# flag changes nothing. Registered here, where the device is decided, so that every parser of
+# the pages (pytest, the notebook writer, the tests) knows the name.
+ON_CPU = doctest.register_optionflag("ON_CPU")
+
+
+def run_on_cpu(source: str) -> str:
+    """``source`` (one doctest example) wrapped so that it runs with the CPU as default device.
+
+    Python's interactive ("single") mode still echoes every expression inside the ``with``.
+    """
+    return "with __import__('torch').device('cpu'):\n" + textwrap.indent(source, "    ") + "\n"
 
 
 def requested() -> str:

@@ -23,11 +23,19 @@ FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`
 DOCTEST_LANGUAGES = {"pycon"}
 # Fences whose code is Python but that no doctest would run: refused.
 UNTESTED_PYTHON_LANGUAGES = {"", "python", "py", "python3", "ipython"}
+# MyST directives that show code in the language their argument names: ```{code-block} python
+# is as untested as ```python.
+CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "code-cell"}
+# A doctest directive that keeps an example from running (or from being compared). Sphinx strips
+# `# doctest: ...` comments from the rendered block, so a skipped example looks exactly like a
+# checked one: refused on pages.
+UNRUN_DIRECTIVE_RE = re.compile(r"#\s*doctest:.*?[+](SKIP)\b")
 
 
 @dataclass(frozen=True)
 class Fence:
     language: str
+    argument: str  # the word after a directive's name: ```{code-block} python -> "python"
     start: int  # 0-based index of the opening fence line
     end: int  # 0-based index of the closing fence line
     body: list[str]
@@ -48,7 +56,9 @@ def iter_fences(text: str, path: str) -> list[Fence]:
             index += 1
             continue
         marker = match["fence"]
-        language = match["info"].strip().split(" ")[0].strip("{}")
+        words = match["info"].strip().split()
+        language = words[0].strip("{}") if words else ""
+        argument = words[1] if len(words) > 1 and words[0].startswith("{") else ""
         closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
         end = index + 1
         while end < len(lines) and not closing.match(lines[end]):
@@ -58,7 +68,7 @@ def iter_fences(text: str, path: str) -> list[Fence]:
                 f"{path}:{index + 1}: code fence opened here is never closed; "
                 f"close it with a line of {marker}"
             )
-        fences.append(Fence(language, index, end, lines[index + 1 : end]))
+        fences.append(Fence(language, argument, index, end, lines[index + 1 : end]))
         index = end + 1
     return fences
 
@@ -84,6 +94,12 @@ def check_fence(fence: Fence, path: str) -> None:
             )
         check_prompts(fence, path)
         check_pastable(fence, path)
+        check_every_example_runs(fence, path)
+    elif fence.language in CODE_DIRECTIVES and fence.argument in UNTESTED_PYTHON_LANGUAGES:
+        raise MalformedBlock(
+            f"{where}: a {{{fence.language}}} {fence.argument or '(no language)'} block shows "
+            "Python that no doctest runs; write it as a ```pycon session with '>>> ' prompts"
+        )
     elif fence.language in UNTESTED_PYTHON_LANGUAGES:
         label = fence.language or "(no language)"
         hint = (
@@ -93,6 +109,18 @@ def check_fence(fence: Fence, path: str) -> None:
             "and the output that torch prints"
         )
         raise MalformedBlock(f"{where}: code fence {label!r}: {hint}")
+
+
+def check_every_example_runs(fence: Fence, path: str) -> None:
+    """Raise :class:`MalformedBlock` at a ``# doctest: +SKIP``: a page shows no code it does not
+    run. (What to do instead is in README.md, "Working on the pages".)"""
+    for offset, line in enumerate(fence.body):
+        if UNRUN_DIRECTIVE_RE.search(line):
+            raise MalformedBlock(
+                f"{path}:{fence.start + offset + 2}: '# doctest: +SKIP' shows code as if it ran, "
+                "but it is never run or checked (the rendered page hides the directive); run it, "
+                "or show it as prose or a ```text block that makes no claim to have run"
+            )
 
 
 def check_prompts(fence: Fence, path: str) -> None:
