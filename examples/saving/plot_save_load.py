@@ -42,9 +42,11 @@ with tempfile.TemporaryDirectory() as tmp:
     )
 
     # %%
-    # Saving the whole model pickles its class too, and ``weights_only=True`` refuses to
-    # import a class while loading, since unpickling a class can run any code. The reason is
-    # the last line of the error:
+    # Saving the whole model pickles a *reference* to its class (the module path and name,
+    # ``torch.nn.modules.linear.Linear``), not the class's code: loading imports that
+    # class by name, which is also why such files break when code is moved or renamed.
+    # ``weights_only=True`` refuses to import a class named in the file, since importing and
+    # calling what a file names can run any code. The reason is the last line of the error:
     torch.save(model, path)
     try:
         torch.load(path, weights_only=True)

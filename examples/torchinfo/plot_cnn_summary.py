@@ -29,15 +29,18 @@ model = nn.Sequential(
 )
 
 # %%
-# ``input_size`` starts with the batch dimension: 32 images. The table is printed once; the
-# result is kept in a name so that the gallery does not show it again through its repr.
-stats = summary(model, input_size=(32, 1, 28, 28))
+# ``input_size`` starts with the batch dimension: 32 images. ``verbose=1`` prints the table
+# as a script, at a prompt and in a notebook alike (without it, only a script prints it); the
+# result is kept in a name for its numbers.
+stats = summary(model, input_size=(32, 1, 28, 28), verbose=1)
 
 # %%
 # The totals, as numbers; the convolutions hold few parameters, the last ``Linear`` most of them.
 print(f"total parameters: {stats.total_params:,}")
 print(f"in the last Linear: {sum(p.numel() for p in model[-1].parameters()):,}")
-print("output:", tuple(model(torch.zeros(32, 1, 28, 28)).shape))
+# ``summary`` moved the model to the GPU if there is one: the input goes where the model is.
+model_device = next(model.parameters()).device
+print("output:", tuple(model(torch.zeros(32, 1, 28, 28, device=model_device)).shape))
 
 # %%
 # The same rows as a figure, drawn from ``stats``: where the parameters are, and the shape

@@ -25,15 +25,21 @@ model = nn.Sequential(
 )
 
 # %%
-# The first entry of ``input_size`` is the batch: here 32 images of 1 x 28 x 28. ``summary``
-# prints its table and returns it; keeping the result in a name stops the gallery from
-# printing the same table a second time through its repr.
-stats = summary(model, input_size=(32, 1, 28, 28))
+# The first entry of ``input_size`` is the batch: here 32 images of 1 x 28 x 28.
+# ``verbose=1`` makes ``summary`` print its table while it runs, wherever this runs. Left out,
+# ``verbose`` depends on the place: run as a script (as the gallery runs this file), ``summary``
+# prints the table; at an interactive prompt or in a notebook it prints nothing, and only a
+# bare, unassigned ``summary(...)`` shows the table, through its repr. The result is kept in a
+# name for its numbers.
+stats = summary(model, input_size=(32, 1, 28, 28), verbose=1)
 
 # %%
 # The returned object carries the totals as numbers.
 print(f"trainable parameters: {stats.trainable_params:,}")
-print("output shape:", tuple(model(torch.zeros(32, 1, 28, 28)).shape))
+# ``summary`` moved the model to the GPU if the machine has one (torchinfo's default device),
+# so the input is made where the model's parameters are.
+model_device = next(model.parameters()).device
+print("output shape:", tuple(model(torch.zeros(32, 1, 28, 28, device=model_device)).shape))
 
 # %%
 # The rows of the table as a figure, drawn from ``stats``: almost all parameters are in the

@@ -39,16 +39,19 @@ model = nn.Sequential(
 
 # %%
 # ``depth=1``: one row per top-level part, with the shape each one hands on.
-shallow = summary(model, input_size=(8, 3, 32, 32), depth=1)
+# ``verbose=1`` prints each table in a script, at a prompt and in a notebook alike.
+shallow = summary(model, input_size=(8, 3, 32, 32), depth=1, verbose=1)
 
 # %%
 # ``depth=3``: down to the layers inside each block.
-deep = summary(model, input_size=(8, 3, 32, 32), depth=3)
+deep = summary(model, input_size=(8, 3, 32, 32), depth=3, verbose=1)
 
 # %%
 # Depth changes only what is listed, not what is counted.
 print(shallow.total_params == deep.total_params, f"{deep.total_params:,}")
-print("output:", tuple(model(torch.zeros(8, 3, 32, 32)).shape))
+# ``summary`` moved the model to the GPU if there is one: the input goes where the model is.
+model_device = next(model.parameters()).device
+print("output:", tuple(model(torch.zeros(8, 3, 32, 32, device=model_device)).shape))
 
 # %%
 # The layers of the ``depth=3`` table as a figure, drawn from ``deep``: each layer's
