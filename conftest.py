@@ -9,6 +9,8 @@ page passed with which torch on which device (read by the site's "Verified with"
 from __future__ import annotations
 
 import doctest
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -38,26 +40,41 @@ class PageDocTestParser(MarkdownDocTestParser):
         return examples
 
 
-class CudaReprOutputChecker(doctest.OutputChecker):
-    """On a CUDA run, compare outputs without the ``device='cuda:0'`` of tensor reprs: the one
-    tolerance of the CUDA comparison (docs_device.drop_cuda_repr_suffix says exactly what is
-    dropped, and when). Every other character is compared exactly, as on the CPU."""
-
-    def check_output(self, want, got, optionflags):
-        got = docs_device.drop_cuda_repr_suffix(want, got)
-        return super().check_output(want, got, optionflags)
-
-    def output_difference(self, example, got, optionflags):
-        got = docs_device.drop_cuda_repr_suffix(example.want, got)
-        return super().output_difference(example, got, optionflags)
-
-
 # Both replacements go through the standard library's public names, as huggingface/transformers
 # does for its Markdown doctests: pytest's text-file collector builds its parser from
 # doctest.DocTestParser at collection time, and builds its output checker (the class that adds
 # ALLOW_UNICODE/ALLOW_BYTES) as a subclass of doctest.OutputChecker the first time it needs one,
-# after pytest_configure. tests/test_interactive_prompt.py checks that both are in effect.
+# after pytest_configure. tests/test_faults.py fails if the parser is not in effect (a malformed
+# block would pass), tests/test_exact_outputs.py if the recording checker is not (it records
+# nothing).
 doctest.DocTestParser = PageDocTestParser
+
+
+# DOCS_RECORD_COMPARISONS=<file>: write every comparison doctest makes (the expected text, what
+# ran, the flags, the test it came from) to that JSON file. tests/test_exact_outputs.py reads it
+# to prove that a one-digit change to any shown output fails its page.
+RECORD_COMPARISONS_ENV = "DOCS_RECORD_COMPARISONS"
+
+
+def recording_checker(base: type[doctest.OutputChecker], into: list) -> type:
+    """``base`` that also appends each comparison it makes to ``into``."""
+
+    class RecordingOutputChecker(base):
+        def check_output(self, want, got, optionflags):
+            into.append(
+                {
+                    "test": os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0],
+                    "want": want,
+                    "got": got,
+                    "optionflags": optionflags,
+                }
+            )
+            return super().check_output(want, got, optionflags)
+
+    return RecordingOutputChecker
+
+
+_comparisons: list[dict] = []
 
 
 def pytest_configure(config):
@@ -67,7 +84,9 @@ def pytest_configure(config):
     except RuntimeError as error:
         raise pytest.UsageError(str(error)) from None
     if config.docs_device.type == "cuda":
-        doctest.OutputChecker = CudaReprOutputChecker
+        doctest.OutputChecker = docs_device.CudaReprOutputChecker
+    if os.environ.get(RECORD_COMPARISONS_ENV):
+        doctest.OutputChecker = recording_checker(doctest.OutputChecker, _comparisons)
 
 
 # Each Markdown page's outcome in this run: set-up, call and teardown (where the CUDA check
@@ -86,7 +105,12 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session):
-    """Write the pages' outcomes into the record the site's stamp reads (if any page ran)."""
+    """Write the pages' outcomes into the record the site's stamp reads (if any page ran), and
+    the comparisons made, when DOCS_RECORD_COMPARISONS asks for them."""
+    if os.environ.get(RECORD_COMPARISONS_ENV):
+        Path(os.environ[RECORD_COMPARISONS_ENV]).write_text(
+            json.dumps(_comparisons, indent=1), encoding="utf-8"
+        )
     if _page_outcomes:
         session.config.verification_record = record_doctest_results(ROOT, _page_outcomes)
 
@@ -102,7 +126,6 @@ def _seeded_torch():
     """Every page and test starts from the same random state and print settings, and leaves
     torch's global settings as it found them, so that pages pass in any order and on repeat
     (`nox -s doctest_shuffled`)."""
-    import os
 
     import numpy as np
     import torch

@@ -83,6 +83,20 @@ def drop_cuda_repr_suffix(want: str, got: str) -> str:
     return got if "device=" in want else CUDA_REPR_SUFFIX.sub("", got)
 
 
+class CudaReprOutputChecker(doctest.OutputChecker):
+    """On a CUDA run, compare outputs without the ``device='cuda:0'`` of tensor reprs: the one
+    tolerance of the CUDA comparison (drop_cuda_repr_suffix says exactly what is
+    dropped, and when). Every other character is compared exactly, as on the CPU."""
+
+    def check_output(self, want, got, optionflags):
+        got = drop_cuda_repr_suffix(want, got)
+        return super().check_output(want, got, optionflags)
+
+    def output_difference(self, example, got, optionflags):
+        got = drop_cuda_repr_suffix(example.want, got)
+        return super().output_difference(example, got, optionflags)
+
+
 def cuda_allocations() -> int:
     """How many blocks the CUDA caching allocator has handed out so far in this process.
 
