@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 sys.path.insert(0, str(ROOT / "conf" / "_ext"))
 from doctest_fences import DOCTEST_LANGUAGES, iter_fences
 
@@ -260,28 +262,40 @@ def test_search_lands_on_page(browser, site_url, screenshot_dir, term, landing):
 # Pastes each copied block into a fresh Python the way the classic REPL (Python 3.11 and 3.12,
 # the oldest this site supports) takes a paste: line by line, a compound statement ending only
 # at an empty line, then Enter after the block. Python 3.13's REPL, IPython and Jupyter take a
-# paste as one input and accept all that this one does. Reports the exceptions raised.
+# paste as one input and accept all that this one does. ``sys.ps1``/``sys.ps2`` are set, as at
+# a real prompt. Reports, for every statement in order, what it printed (its echoed value
+# included) and the last line of the exception it raised, if any: doctest's own exc_msg.
 PASTE_RUNNER = """
-import code, json, sys
+import code, contextlib, io, json, sys, traceback
 pasted = json.load(sys.stdin)
+sys.ps1, sys.ps2 = ">>> ", "... "
+statements = []
 raised = []
 
 class Console(code.InteractiveConsole):
     def showtraceback(self):
-        raised.append(sys.exc_info()[0].__name__)
+        kind, value = sys.exc_info()[:2]
+        raised.append(traceback.format_exception_only(kind, value)[-1])
         super().showtraceback()
 
     def showsyntaxerror(self, filename=None, **kwargs):
-        raised.append("SyntaxError")
+        kind, value = sys.exc_info()[:2]
+        raised.append(traceback.format_exception_only(kind, value)[-1])
         super().showsyntaxerror(filename)
 
 console = Console({"__name__": "__main__"})
 exec(pasted["setup"], console.locals)
 for block in pasted["blocks"]:
-    for line in block.splitlines():
-        console.push(line)
-    console.push("")
-print("RAISED " + json.dumps(raised))
+    printed = io.StringIO()
+    for line in [*block.splitlines(), ""]:
+        had_code = bool(console.buffer) or bool(line.strip())
+        del raised[:]
+        with contextlib.redirect_stdout(printed):
+            more = console.push(line)
+        if had_code and not more:
+            statements.append({"printed": printed.getvalue(), "raised": raised[-1] if raised else None})
+            printed = io.StringIO()
+print("STATEMENTS " + json.dumps(statements))
 """
 
 
@@ -303,12 +317,22 @@ def code_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
+def checker_flags(example: doctest.Example) -> int:
+    """The flags doctest compares ``example`` with: pyproject.toml's, then the example's own."""
+    flags = 0
+    for name in PYPROJECT["tool"]["pytest"]["ini_options"]["doctest_optionflags"]:
+        flags |= doctest.OPTIONFLAGS_BY_NAME[name]
+    for flag, enabled in example.options.items():
+        flags = flags | flag if enabled else flags & ~flag
+    return flags
+
+
 @pytest.mark.parametrize("page", COPY_PAGES)
 def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, doctest_namespace, page):
     """Each doctest block's copy button gives its code without prompts or outputs; the page's
-    blocks, pasted one after another into a fresh Python (PASTE_RUNNER) in which only the
-    doctest namespace's names are defined, raise exactly the errors the page shows, in its
-    order, and no other."""
+    blocks, pasted one after another into a fresh Python prompt (PASTE_RUNNER) in which only the
+    doctest namespace's names are defined, print what the page shows under each statement,
+    compared as the doctests compare it, and raise exactly the errors the page shows."""
     blocks = doctest_blocks(page)
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -338,14 +362,29 @@ def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, doctest_
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    raised = json.loads(result.stdout.rsplit("RAISED ", 1)[1])
-    shown = [
-        example.exc_msg.split(":", 1)[0].rsplit(".", 1)[-1]
-        for examples in blocks
-        for example in examples
-        if example.exc_msg
-    ]
-    assert raised == shown, result.stderr
+    statements = json.loads(result.stdout.rsplit("STATEMENTS ", 1)[1])
+    examples = [example for block in blocks for example in block]
+    assert len(statements) == len(examples), (
+        f"{page}: pasted, the blocks ran as {len(statements)} statements, the page shows "
+        f"{len(examples)}\n{result.stderr}"
+    )
+    checker = doctest.OutputChecker()
+    differences = []
+    for example, ran in zip(examples, statements, strict=True):
+        where = f"docs/{page}:{example.lineno + 1}"
+        flags = checker_flags(example)
+        if example.exc_msg is not None:
+            if ran["raised"] is None or not checker.check_output(
+                example.exc_msg, ran["raised"], flags
+            ):
+                differences.append(f"{where}: expected {example.exc_msg!r}, got {ran['raised']!r}")
+        elif ran["raised"] is not None:
+            differences.append(f"{where}: raised {ran['raised']!r} at the prompt")
+        elif not checker.check_output(example.want, ran["printed"], flags):
+            differences.append(
+                f"{where}: the prompt printed {ran['printed']!r}, the page shows {example.want!r}"
+            )
+    assert not differences, "\n".join(differences)
 
 
 @pytest.mark.parametrize("page", PAGES)
