@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -455,4 +455,211 @@ def draw_layer_shapes(stats: ModelStatistics) -> Figure:
         wrap=True,
     )
     fig.tight_layout()
+    return fig
+
+
+# -- broadcasting --
+
+# The gid of a drawn cell that is not an entry of the operand but a repeat of one (a stretched
+# size), and the fading of its colour.
+STRETCHED_GID = "stretched"
+STRETCHED_ALPHA = 0.35
+
+
+def broadcast_plan(shape: Sequence[int], result_shape: Sequence[int]) -> list[tuple[int, str]]:
+    """The dimensions of ``result_shape`` along which an operand of ``shape`` is stretched,
+    each with what the operand has there: ``"1"`` or ``"missing"`` (shapes aligned from the
+    right). A dimension where the operand already has the result's size is not listed."""
+    missing = len(result_shape) - len(shape)
+    plan = []
+    for dim, size in enumerate(result_shape):
+        own = int(shape[dim - missing]) if dim >= missing else None
+        if own != int(size):
+            plan.append((dim, "missing" if own is None else str(own)))
+    return plan
+
+
+def _aligned_sizes(shape: Sequence[int], ndim: int) -> str:
+    """A shape right-aligned in columns of 4 characters, ``-`` where a dimension is missing."""
+    sizes = ["-"] * (ndim - len(shape)) + [str(int(s)) for s in shape]
+    return "".join(f"{size:>4}" for size in sizes)
+
+
+def draw_broadcast(
+    operands: Mapping[str, torch.Tensor],
+    result: torch.Tensor,
+    *,
+    result_name: str = "result",
+    title: str | None = None,
+) -> Figure:
+    """Draw how operands of up to 2 dimensions broadcast to ``result``'s shape.
+
+    Each operand is drawn at the result's shape: its own entries in full colour, the entries
+    that are repeats of them (along a size of 1, or a missing dimension) faded and hatched.
+    Under the panels the shapes are written aligned from the right, as the rule compares
+    them. The shapes are checked with ``torch.broadcast_shapes``, so a figure cannot show a
+    broadcast torch would refuse.
+    """
+    shapes = {name: tuple(int(s) for s in t.shape) for name, t in operands.items()}
+    result_shape = tuple(int(s) for s in result.shape)
+    if not 1 <= len(result_shape) <= 2 or any(len(s) > 2 for s in shapes.values()):
+        raise ValueError("draw_broadcast draws operands and results of at most 2 dimensions")
+    try:
+        expected = tuple(torch.broadcast_shapes(*shapes.values()))
+    except RuntimeError as error:
+        raise ValueError(f"the shapes do not broadcast: {error}") from None
+    if expected != result_shape:
+        raise ValueError(
+            f"the shapes broadcast to {shape_text(expected)}, "
+            f"but the result has shape {shape_text(result_shape)}"
+        )
+    rows, cols = (1, *result_shape)[-2:]
+    fig, ax = plt.subplots()
+    left = 0.0
+    described = []
+    panels = [*operands.items(), (result_name, result)]
+    for k, (name, tensor) in enumerate(panels):
+        is_result = k == len(operands)
+        plan = [] if is_result else broadcast_plan(tensor.shape, result_shape)
+        stretched_dims = {dim for dim, _ in plan}
+        grid = tensor.detach().cpu().expand(result_shape).reshape(rows, cols)
+        color = PLAIN_CELL if is_result else SOURCE_COLORS[k % len(SOURCE_COLORS)]
+        for i, j in itertools.product(range(rows), range(cols)):
+            index = (i, j)[-len(result_shape) :]
+            label = value_text(grid[i, j].item())
+            if all(index[dim] == 0 for dim in stretched_dims):
+                _cell(ax, left + j, -i - 1, label, color)
+            else:
+                ax.add_patch(
+                    Rectangle(
+                        (left + j, -i - 1),
+                        1,
+                        1,
+                        facecolor=color,
+                        alpha=STRETCHED_ALPHA,
+                        hatch="//",
+                        edgecolor="#333333",
+                        gid=STRETCHED_GID,
+                    )
+                )
+                ax.text(left + j + 0.5, -i - 0.5, label, ha="center", va="center", fontsize=9)
+        stretch_text = (
+            ", ".join(f"dim {dim}: {had} → {result_shape[dim]}" for dim, had in plan)
+            if plan
+            else ("the broadcast shape" if is_result else "nothing stretched")
+        )
+        heading = f"{name}  {shape_text(tensor.shape)}"
+        ax.text(left, 0.9, heading, ha="left", va="bottom", fontsize=10, fontweight="bold")
+        ax.text(left, 0.2, stretch_text, ha="left", va="bottom", fontsize=8)
+        if not is_result:
+            stretched = (
+                "; ".join(
+                    f"stretched along dim {dim} from "
+                    f"{'a missing dimension' if had == 'missing' else 'size ' + had} "
+                    f"to {result_shape[dim]}"
+                    for dim, had in plan
+                )
+                or "not stretched"
+            )
+            described.append(f"{name} {shape_text(tensor.shape)} {stretched}")
+        longest = max(len(heading), len(stretch_text)) * 0.16
+        left += max(cols, longest) + 1.2
+    width = max(len(name) for name, _ in panels)
+    lines = ["shapes aligned from the right:"] + [
+        f"{name:<{width}} {_aligned_sizes(t.shape, len(result_shape))}" for name, t in panels
+    ]
+    ax.text(0, -rows - 0.6, "\n".join(lines), ha="left", va="top", fontsize=9, family="monospace")
+    ax.set_xlim(-0.3, max(left - 0.9, 0.2 * max(map(len, lines))))
+    ax.set_ylim(-rows - 1.0 - 0.5 * len(lines), 2.0)
+    ax.axis("off")
+    verdict = (
+        f"{' and '.join(f'{n} {shape_text(s)}' for n, s in shapes.items())} broadcast to "
+        f"{shape_text(result_shape)}: " + "; ".join(described)
+    )
+    _fit_to_drawing(fig, ax, f"{title}: {verdict}" if title else verdict)
+    return fig
+
+
+# -- indexing --
+
+SELECTED_GID = "selected"
+VIEW_COLOR, COPY_COLOR = SOURCE_COLORS[0], SOURCE_COLORS[1]
+
+
+def shares_storage(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether two tensors are over the same storage: a view, not a copy."""
+    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+
+
+def draw_selections(
+    source: torch.Tensor,
+    selections: Mapping[str, Callable[[torch.Tensor], torch.Tensor]],
+    *,
+    source_name: str = "x",
+) -> Figure:
+    """For each way of indexing a 2-D ``source``: which of its entries are selected, the result,
+    and whether the result is a view or a copy.
+
+    Each selection is a function that indexes the tensor it is given, such as
+    ``lambda t: t[1:, ::2]``; a mask must be computed beforehand (``lambda t: t[mask]``), so
+    that the same entries are selected whatever the values. The function is applied to
+    ``source`` for the result, whose storage decides "view" or "copy", and to a tensor of
+    positions for which entries it took.
+    """
+    if source.ndim != 2:
+        raise ValueError(f"draw_selections draws a 2-D source, got {source.ndim} dimensions")
+    rows, cols = (int(s) for s in source.shape)
+    positions = torch.arange(source.numel(), device=source.device).reshape(source.shape)
+    flat_values = source.detach().reshape(-1)
+    fig, ax = plt.subplots()
+    top = 0.0
+    right = float(cols)
+    described = []
+    for name, select in selections.items():
+        result = select(source)
+        taken = select(positions)
+        if result.ndim > 2 or not torch.equal(result.detach(), flat_values[taken]):
+            raise ValueError(f"{name}: select must pick the same entries from any tensor")
+        view = shares_storage(result, source)
+        color = VIEW_COLOR if view else COPY_COLOR
+        kind = f"view (shares {source_name}'s storage)" if view else "copy (new storage)"
+        heading = f"{name} → shape {shape_text(result.shape)}: {kind}"
+        ax.text(0, top, heading, ha="left", va="bottom", fontsize=9, fontweight="bold")
+        chosen = set(taken.reshape(-1).tolist())
+        for i, j in itertools.product(range(rows), range(cols)):
+            label = value_text(source[i, j].item())
+            if i * cols + j in chosen:
+                ax.add_patch(
+                    Rectangle(
+                        (j, top - 1.2 - i),
+                        1,
+                        1,
+                        facecolor=color,
+                        edgecolor="#333333",
+                        lw=2,
+                        gid=SELECTED_GID,
+                    )
+                )
+                ax.text(j + 0.5, top - 0.7 - i, label, ha="center", va="center", fontsize=9)
+            else:
+                _cell(ax, j, top - 1.2 - i, label)
+        shown = result.detach().cpu().reshape((1,) * (2 - result.ndim) + tuple(result.shape))
+        out_left = cols + 1.5
+        ax.text(out_left - 0.6, top - 1.2 - rows / 2 + 1, "→", ha="center", va="center")
+        for i, j in itertools.product(range(shown.shape[0]), range(shown.shape[1])):
+            _cell(ax, out_left + j, top - 1.2 - i, value_text(shown[i, j].item()), color)
+        right = max(right, out_left + int(shown.shape[1]))
+        where = ", ".join(f"({p // cols}, {p % cols})" for p in taken.reshape(-1).tolist())
+        described.append(
+            f"{name} takes the entries at {where} into shape {shape_text(result.shape)}, "
+            f"a {'view' if view else 'copy'}"
+        )
+        top -= max(rows, int(shown.shape[0])) + 2.0
+    # Wide enough for the longest heading: about 0.16 cell a character in 9-point bold.
+    longest = max(len(t.get_text()) for t in ax.texts)
+    ax.set_xlim(-0.3, max(right + 0.3, 0.16 * longest))
+    ax.set_ylim(top + 0.8, 0.8)
+    ax.axis("off")
+    summary = f"Indexing {source_name} {shape_text(source.shape)}: " + "; ".join(described)
+    _fit_to_drawing(fig, ax, summary)
     return fig

@@ -33,7 +33,16 @@ def example_id(example: Path) -> str:
 
 
 def test_every_topic_has_an_example():
-    assert TOPICS == ["matmul", "norms", "reshaping", "saving", "tensors", "torchinfo"]
+    assert TOPICS == [
+        "broadcasting",
+        "indexing",
+        "matmul",
+        "norms",
+        "reshaping",
+        "saving",
+        "tensors",
+        "torchinfo",
+    ]
     assert {p.parent.name for p in EXAMPLES} == set(TOPICS)
 
 

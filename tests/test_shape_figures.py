@@ -169,3 +169,68 @@ def test_layer_figure_has_one_bar_per_layer_of_the_summary():
         "Parameters and output shape of each of the 3 layers, from input (5, 4) to output "
         "(5, 2); 23 parameters in all"
     )
+
+
+# -- broadcasting --
+
+
+def test_broadcast_plan_names_the_sizes_that_stretch():
+    assert sf.broadcast_plan((3, 1), (3, 4)) == [(1, "1")]
+    assert sf.broadcast_plan((4,), (3, 4)) == [(0, "missing")]
+    assert sf.broadcast_plan((3, 4), (3, 4)) == []
+
+
+def test_broadcast_figure_fades_the_repeated_entries_of_each_operand():
+    column, row = torch.tensor([[0], [10], [20]]), torch.tensor([1, 2, 3, 4])
+    fig = sf.draw_broadcast({"column": column, "row": row}, column + row)
+    stretched = [p for ax in fig.axes for p in ax.patches if p.get_gid() == sf.STRETCHED_GID]
+    # column: its 3 entries, 9 repeats; row: its 4 entries, 8 repeats; the result: 12 cells.
+    assert len(stretched) == 9 + 8
+    assert len(cells(fig)) == 3 + 4 + 12
+    labels = texts(fig)
+    assert {"dim 1: 1 → 4", "dim 0: missing → 3"} <= set(labels)
+    assert alt_text(fig) == (
+        "column (3, 1) and row (4,) broadcast to (3, 4): column (3, 1) stretched along dim 1 "
+        "from size 1 to 4; row (4,) stretched along dim 0 from a missing dimension to 3"
+    )
+
+
+def test_broadcast_figure_refuses_shapes_torch_would_refuse_and_a_wrong_result():
+    with pytest.raises(ValueError, match="do not broadcast"):
+        sf.draw_broadcast({"a": torch.zeros(3, 2), "b": torch.zeros(3)}, torch.zeros(3, 2))
+    with pytest.raises(ValueError, match=r"broadcast to \(3, 4\), but the result has"):
+        sf.draw_broadcast({"a": torch.zeros(3, 1), "b": torch.zeros(4)}, torch.zeros(4, 3))
+
+
+# -- indexing --
+
+
+def test_selection_figure_tells_views_from_copies_by_their_storage():
+    x = torch.arange(12).reshape(3, 4)
+    mask = x > 6
+    fig = sf.draw_selections(
+        x,
+        {
+            "x[1:, ::2]": lambda t: t[1:, ::2],
+            "x[[2, 0]]": lambda t: t[[2, 0]],
+            "x[x > 6]": lambda t: t[mask],
+        },
+    )
+    labels = texts(fig)
+    assert "x[1:, ::2] → shape (2, 2): view (shares x's storage)" in labels
+    assert "x[[2, 0]] → shape (2, 4): copy (new storage)" in labels
+    assert "x[x > 6] → shape (5,): copy (new storage)" in labels
+    selected = [p for ax in fig.axes for p in ax.patches if p.get_gid() == sf.SELECTED_GID]
+    assert len(selected) == 4 + 8 + 5
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in selected]
+    assert colours == [sf.VIEW_COLOR.lower()] * 4 + [sf.COPY_COLOR.lower()] * (8 + 5)
+    assert "x[x > 6] takes the entries at (1, 3), (2, 0), (2, 1), (2, 2), (2, 3) into shape " in (
+        alt_text(fig)
+    )
+
+
+def test_selection_figure_refuses_a_selection_that_depends_on_the_values():
+    # Tens, so that the values are not the positions: t > 6 picks other entries of each.
+    x = torch.arange(12).reshape(3, 4) * 10
+    with pytest.raises(ValueError, match="same entries from any tensor"):
+        sf.draw_selections(x, {"x[x > 6]": lambda t: t[t > 6]})
