@@ -30,6 +30,7 @@ copyright = "2026, " + author
 
 extensions = [
     "myst_parser",
+    "sphinx_design",
     "lazy_matplotlib",  # before sphinx_gallery: no pyplot import on a no-op rebuild
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
