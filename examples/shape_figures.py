@@ -662,4 +662,105 @@ def draw_selections(
     ax.axis("off")
     summary = f"Indexing {source_name} {shape_text(source.shape)}: " + "; ".join(described)
     _fit_to_drawing(fig, ax, summary)
+
+
+# -- reductions --
+
+
+def draw_reduction(
+    x: torch.Tensor,
+    dim: int,
+    reduced: torch.Tensor,
+    kept: torch.Tensor,
+    op: str = "sum",
+    name: str = "x",
+) -> Figure:
+    """Draw a reduction of a 2-D tensor along ``dim``, with and without ``keepdim``.
+
+    Left, ``x``: the entries that collapse into one entry of the result share a colour, and an
+    arrow runs along the dimension that is used up. Then ``kept``, the result computed with
+    ``keepdim=True`` (the dimension still there, with size 1), and ``reduced``, the result
+    computed without it (the dimension gone), each entry in the colour of the entries it came
+    from. Both results are the tensors the example computed: their shapes are checked against
+    the rule, and they must hold the same values.
+    """
+    if x.ndim != 2:
+        raise ValueError(f"draw_reduction draws a 2-D tensor, got shape {shape_text(x.shape)}")
+    if not -2 <= dim <= 1:
+        raise ValueError(f"a 2-D tensor has dimensions -2 to 1, got dim={dim}")
+    axis = dim % 2
+    rows, cols = (int(size) for size in x.shape)
+    expected_kept = (1, cols) if axis == 0 else (rows, 1)
+    expected_reduced = (cols,) if axis == 0 else (rows,)
+    for label, result, expected in (
+        ("kept", kept, expected_kept),
+        ("reduced", reduced, expected_reduced),
+    ):
+        if tuple(result.shape) != expected:
+            raise ValueError(
+                f"{label} has shape {shape_text(result.shape)}, expected {shape_text(expected)} "
+                f"for a reduction of {shape_text(x.shape)} along dim={dim}"
+            )
+    x, kept, reduced = (t.detach().cpu() for t in (x, kept, reduced))
+    if not torch.equal(kept.reshape(-1), reduced):
+        raise ValueError("kept and reduced hold different values")
+
+    def color(group: int) -> str:
+        return SOURCE_COLORS[group % len(SOURCE_COLORS)]
+
+    call = f"{name}.{op}(dim={dim}"
+    # Each panel: heading, the shape it shows, its entries as a grid, and the group of entry
+    # (i, j) of that grid: the index, along the dimension that remains, of the result entry it
+    # belongs to (for a result, its own index).
+    panels = [
+        (name, x.shape, x, (lambda i, j: j) if axis == 0 else (lambda i, j: i)),
+        (f"{call}, keepdim=True)", kept.shape, kept, lambda i, j: i + j),
+        (f"{call})", reduced.shape, reduced.reshape(1, -1), lambda i, j: j),
+    ]
+    fig, ax = plt.subplots()
+    # Room left of x for the arrow along dim 0 and its label.
+    left = 1.6
+    origins = []
+    for heading, shape, grid, group in panels:
+        grid_rows, grid_cols = (int(size) for size in grid.shape)
+        # About 0.16 cell a character of a 9-point heading.
+        width = max(grid_cols, 0.16 * len(heading))
+        x0 = left + (width - grid_cols) / 2
+        origins.append(x0)
+        for i, j in itertools.product(range(grid_rows), range(grid_cols)):
+            _cell(ax, x0 + j, -i - 1, value_text(grid[i, j].item()), color(group(i, j)))
+        ax.text(x0 + grid_cols / 2, 0.75, heading, ha="center", va="bottom", fontsize=9)
+        ax.text(
+            x0 + grid_cols / 2,
+            0.2,
+            f"shape {shape_text(shape)}",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+        left += width + 1.5
+    # The arrow along the dimension that collapses, beside x.
+    x0 = origins[0]
+    along = f"dim {axis} (size {x.shape[axis]}) collapses"
+    if axis == 0:
+        start, end = (x0 - 0.5, -0.15), (x0 - 0.5, -rows + 0.15)
+        ax.text(x0 - 0.8, -rows / 2, along, rotation=90, ha="right", va="center", fontsize=8)
+        bottom = -rows - 0.3
+    else:
+        start, end = (x0 + 0.15, -rows - 0.4), (x0 + cols - 0.15, -rows - 0.4)
+        ax.text(x0 + cols / 2, -rows - 0.7, along, ha="center", va="top", fontsize=8)
+        bottom = -rows - 1.3
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color="#333333"))
+    ax.set_xlim(-0.2, left - 1.2)
+    ax.set_ylim(bottom, 1.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    _fit_to_drawing(
+        fig,
+        ax,
+        f"{call}) on {name} of shape {shape_text(x.shape)}: dimension {axis}, of size "
+        f"{x.shape[axis]}, collapses, and each result entry has the colour of the entries it "
+        f"combines; keepdim=True keeps it with size 1, shape {shape_text(kept.shape)}; "
+        f"without keepdim it disappears, shape {shape_text(reduced.shape)}",
+    )
     return fig

@@ -38,6 +38,7 @@ def test_every_topic_has_an_example():
         "indexing",
         "matmul",
         "norms",
+        "reductions",
         "reshaping",
         "saving",
         "tensors",

@@ -234,3 +234,51 @@ def test_selection_figure_refuses_a_selection_that_depends_on_the_values():
     x = torch.arange(12).reshape(3, 4) * 10
     with pytest.raises(ValueError, match="same entries from any tensor"):
         sf.draw_selections(x, {"x[x > 6]": lambda t: t[t > 6]})
+
+
+def test_reduction_figure_colours_each_sum_like_the_column_it_adds_up():
+    x = torch.tensor([[1, 5, 2, 0], [4, 3, 6, 1], [2, 8, 0, 7]])
+    fig = sf.draw_reduction(x, 0, x.sum(dim=0), x.sum(dim=0, keepdim=True))
+    colours = [matplotlib.colors.to_hex(cell.get_facecolor()) for cell in cells(fig)]
+    per_column = [colour.lower() for colour in sf.SOURCE_COLORS[:4]]
+    # x row by row, each entry in its column's colour; then the (1, 4) and the (4,) result.
+    assert colours == per_column * 3 + per_column + per_column
+    labels = texts(fig)
+    assert labels.count("16") == 2  # 5 + 3 + 8, with and without keepdim
+    assert {"x.sum(dim=0, keepdim=True)", "x.sum(dim=0)", "shape (1, 4)", "shape (4,)"} <= set(
+        labels
+    )
+    assert "dim 0 (size 3) collapses" in labels
+    assert alt_text(fig) == (
+        "x.sum(dim=0) on x of shape (3, 4): dimension 0, of size 3, collapses, and each result "
+        "entry has the colour of the entries it combines; keepdim=True keeps it with size 1, "
+        "shape (1, 4); without keepdim it disappears, shape (4,)"
+    )
+
+
+def test_reduction_figure_along_the_last_dim_keeps_a_column():
+    x = torch.tensor([[1.0, 5.0, 2.0, 0.0], [4.0, 3.0, 6.0, 1.0]])
+    fig = sf.draw_reduction(
+        x, -1, x.mean(dim=-1), x.mean(dim=-1, keepdim=True), op="mean", name="scores"
+    )
+    colours = [matplotlib.colors.to_hex(cell.get_facecolor()) for cell in cells(fig)]
+    first, second = (colour.lower() for colour in sf.SOURCE_COLORS[:2])
+    assert colours == [first] * 4 + [second] * 4 + [first, second] + [first, second]
+    labels = texts(fig)
+    assert {"2.00", "3.50", "shape (2, 1)", "shape (2,)", "dim 1 (size 4) collapses"} <= set(labels)
+    assert "scores.mean(dim=-1, keepdim=True)" in labels
+    assert alt_text(fig).startswith("scores.mean(dim=-1) on scores of shape (2, 4): dimension 1")
+
+
+def test_reduction_figure_checks_the_results_against_the_rule():
+    x = torch.arange(6).reshape(2, 3)
+    with pytest.raises(ValueError, match=r"kept has shape \(3,\), expected \(1, 3\)"):
+        sf.draw_reduction(x, 0, x.sum(dim=0), x.sum(dim=0))
+    with pytest.raises(ValueError, match=r"reduced has shape \(2,\), expected \(3,\)"):
+        sf.draw_reduction(x, 0, x.sum(dim=1), x.sum(dim=0, keepdim=True))
+    with pytest.raises(ValueError, match="different values"):
+        sf.draw_reduction(x, 0, x.amax(dim=0), x.sum(dim=0, keepdim=True))
+    with pytest.raises(ValueError, match="2-D"):
+        sf.draw_reduction(x[0], 0, x[0].sum(), x[0].sum(dim=0, keepdim=True))
+    with pytest.raises(ValueError, match="dim=2"):
+        sf.draw_reduction(x, 2, x.sum(dim=0), x.sum(dim=0, keepdim=True))
