@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from sphinx.ext.doctest import doctestopt_re
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -314,6 +315,9 @@ def provided_names_setup(doctest_namespace) -> str:
 
 
 def code_lines(text: str) -> list[str]:
+    """The non-empty lines of ``text``, without the ``# doctest: ...`` comments that Sphinx
+    strips from a rendered block (trim_doctest_flags, with sphinx.ext.doctest's pattern)."""
+    text = doctestopt_re.sub("", text)
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
@@ -338,6 +342,8 @@ def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, doctest_
     try:
         tab = context.new_page()
         tab.goto(site_url + page.replace(".md", ".html"))
+        # Exercise solutions are folded (<details>): a reader opens one to copy its code.
+        tab.locator("details > summary").evaluate_all("els => els.forEach(s => s.click())")
         rendered = tab.locator("div.highlight-pycon")
         assert rendered.count() == len(blocks), "rendered pycon blocks differ from the page's"
         copied = []
