@@ -208,7 +208,7 @@ def search_index_docnames(path: Path) -> list[str]:
     return json.loads(body)["docnames"]
 
 
-def refresh_torch_pages(search_index: Path) -> int:
+def refresh_torch_pages(search_index: Path, pages_file: Path = TORCH_PAGES) -> int:
     """Rewrite the PyTorch list's page lines from a release's docnames; keep everything else."""
     kept = sorted(
         f"{doc}.html"
@@ -219,21 +219,13 @@ def refresh_torch_pages(search_index: Path) -> int:
             or doc.removeprefix("generated/").startswith(KEPT_PAGE_PREFIXES)
         )
     )
-    lines = TORCH_PAGES.read_text(encoding="utf-8").splitlines()
-    header = [line for line in lines if line.startswith("#")][: _header_length(lines)]
-    rest = [line for line in lines[len(header) :] if not line.startswith("generated/") or "#" in line]
-    TORCH_PAGES.write_text("\n".join([*header, "", *kept, *rest]) + "\n", encoding="utf-8")
-    print(f"{TORCH_PAGES}: {len(kept)} pages from {search_index}")
+    lines = pages_file.read_text(encoding="utf-8").splitlines()
+    header_length = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    header, body = lines[:header_length], lines[header_length:]
+    anchored = [line for line in body if not line.startswith("generated/") or "#" in line]
+    pages_file.write_text("\n".join([*header, "", *kept, *anchored]) + "\n", encoding="utf-8")
+    print(f"{pages_file}: {len(kept)} pages from {search_index}")
     return 0
-
-
-def _header_length(lines: list[str]) -> int:
-    count = 0
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        count += 1
-    return count
 
 
 def check_numpy_pages(search_index: Path) -> int:
