@@ -42,6 +42,8 @@ extensions = [
     "verified_with",
     "accessible_html",
     "light_thumbnails",
+    # A meta description on every page (a build error if one is missing); images sized.
+    "page_meta",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
