@@ -65,8 +65,11 @@ def has_venv(session: nox.Session) -> bool:
 def install_torch(session: nox.Session, release: str | None = None) -> None:
     """Install torch in a step of its own: the pinned release, or `release` for a matrix cell.
 
-    TORCH_INDEX_URL picks the wheel index, for example
-    https://download.pytorch.org/whl/cpu for the CPU-only build elsewhere.
+    TORCH_INDEX_URL names a wheel index to take torch from as well, for example
+    https://download.pytorch.org/whl/cpu for the CPU-only build. It is an *extra* index: torch's
+    own dependencies keep coming from the default registry at their locked versions (the CPU
+    index need not carry them), while pip prefers that index's local build of the pinned
+    release (`2.13.0+cpu` satisfies `torch==2.13.0` and sorts above it).
     Without a virtualenv (`nox --no-venv`) nothing is installed: the environment's torch is used.
     """
     pin = f"torch=={release}" if release else TORCH_PIN
@@ -74,7 +77,9 @@ def install_torch(session: nox.Session, release: str | None = None) -> None:
         session.log(f"no virtualenv: not installing {pin}, using the environment's torch")
         return
     index = os.environ.get("TORCH_INDEX_URL")
-    session.install(pin, *constraints(session, release), *(["--index-url", index] if index else []))
+    session.install(
+        pin, *constraints(session, release), *(["--extra-index-url", index] if index else [])
+    )
 
 
 def install_groups(session: nox.Session, *groups: str, torch_release: str | None = None) -> None:
@@ -92,14 +97,19 @@ def install_groups(session: nox.Session, *groups: str, torch_release: str | None
 
 @nox.session(reuse_venv=True)
 def docs(session: nox.Session) -> None:
-    """Build the HTML site strictly (-n -W --keep-going) into build/html.
+    """Run the pages' doctests, then build the HTML site strictly (-n -W --keep-going).
 
+    The doctests come first (seconds), so that every page's "Verified with" stamp reports this
+    very run; a failing page fails the session before anything is built.
     `nox -s docs -- --serve` serves a live preview with sphinx-autobuild instead.
     """
     serve = "--serve" in session.posargs
     extra = [arg for arg in session.posargs if arg != "--serve"]
     install_torch(session)
-    install_groups(session, "serve" if serve else "docs")
+    install_groups(session, "test", *(["serve"] if serve else []))
+    session.run(
+        "pytest", "--doctest-glob=*.md", "-p", "no:cacheprovider", "-q", "docs", "README.md"
+    )  # fmt: skip
     if serve:
         session.run(
             "sphinx-autobuild",
@@ -139,7 +149,8 @@ def tests(session: nox.Session) -> None:
     """
     install_torch(session)
     install_groups(session, "test", "browser")
-    session.run("pytest", "--doctest-glob=*.md", *session.posargs)
+    # A missing Chromium fails the browser tests here (a bare pytest skips them).
+    session.run("pytest", "--doctest-glob=*.md", *session.posargs, env={"BROWSER_REQUIRED": "1"})
 
 
 def gpu_present() -> bool:

@@ -15,6 +15,7 @@ ROOT = CONF_DIR.parent
 sys.path.insert(0, str(CONF_DIR / "_ext"))
 sys.path.insert(0, str(CONF_DIR))
 
+import api_docs
 import docs_device
 from verified_with import gallery_ran_elsewhere
 
@@ -42,6 +43,8 @@ extensions = [
     "verified_with",
     "accessible_html",
     "light_thumbnails",
+    # A meta description on every page (a build error if one is missing); images sized.
+    "page_meta",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -54,12 +57,13 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 # -- API links ------------------------------------------------------------------------------
-# Every torch API named on a page links to the official reference. The inventories are
-# generated from the installed packages (conf/make_inventories.py, `nox -s inventory`), so the
-# build needs no network.
+# Every torch API named on a page links to the official reference of the release the pages are
+# verified with (conf/api_docs.py). The inventories hold only pages that exist there, by the
+# committed page lists (conf/make_inventories.py, `nox -s inventory`; tests/test_links.py), so
+# the build needs no network.
 intersphinx_mapping = {
-    "torch": ("https://docs.pytorch.org/docs/stable/", str(CONF_DIR / "inventories" / "torch.inv")),
-    "numpy": ("https://numpy.org/doc/stable/", str(CONF_DIR / "inventories" / "numpy.inv")),
+    "torch": (api_docs.TORCH_DOCS_URL, str(api_docs.INVENTORY_DIR / "torch.inv")),
+    "numpy": (api_docs.NUMPY_DOCS_URL, str(api_docs.INVENTORY_DIR / "numpy.inv")),
 }
 intersphinx_cache_limit = 0
 intersphinx_timeout = 1

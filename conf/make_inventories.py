@@ -1,28 +1,92 @@
-"""Write the intersphinx inventories of torch and NumPy from the installed packages.
+"""Write the intersphinx inventories of torch and NumPy: every entry a page that exists.
 
 The build must need no network, so instead of fetching ``objects.inv`` from docs.pytorch.org
-the inventories are generated here, from the very torch and NumPy the pages are tested with,
-and kept under ``conf/inventories/``. Regenerate with ``nox -s inventory`` after a version bump.
+the inventories are generated here and kept under ``conf/inventories/``. Regenerate with
+``nox -s inventory`` after a version bump.
 
-Each public name is mapped to the page the official reference gives it:
-``generated/torch.matmul.html#torch.matmul`` for a function, the class page with an anchor for
-``torch.nn.Module`` methods, and so on.
+Where the targets come from
+---------------------------
+The candidate names are the public names of the installed torch and NumPy (the releases the
+pages are tested with). A name is written only if the page its link would open exists on the
+hosted docs of that release, by the committed lists ``conf/inventories/pytorch-2.13-pages.txt``
+and ``numpy-2.4-pages.txt`` (format and URLs: ``conf/api_docs.py``). Guessing
+``generated/<import path>.html`` is not enough: PyTorch's page names come from the autosummary
+lists of its documentation sources, so ``torch.nn.Flatten`` is documented on
+``generated/torch.nn.modules.flatten.Flatten.html``, ``torch.Tensor.T`` on ``tensors.html``, and
+about 70 ``torch.Tensor`` members have no page at all. For each name, in order:
+
+1. ``generated/<name>.html`` (or NumPy's ``reference/generated/<name>.html``), if listed;
+2. the page of the name it is defined under (``obj.__module__`` + ``__qualname__``:
+   ``torch.nn.modules.flatten.Flatten``), if listed; its anchor is that documented name;
+3. an object the list names on a page of another name (``tensors.html#torch.Tensor.T``);
+
+otherwise the name gets no entry, and a page that links it fails the nitpicky build.
+
+Refreshing the lists
+--------------------
+``--refresh-torch-pages searchindex.js`` rewrites the page lines of the PyTorch list from the
+``docnames`` of a release's search index (https://docs.pytorch.org/docs/<release>/searchindex.js,
+or ``<release>/searchindex.js`` in the pytorch/docs repository) and keeps its anchored lines.
+``--check-numpy-pages searchindex.js`` reports the NumPy list's pages that a release lacks.
 """
 
 from __future__ import annotations
 
+import argparse
 import inspect
+import json
 import sys
 import types
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy
-import torch
+import sphobjinv
 
-OUT_DIR = Path(__file__).resolve().parent / "inventories"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_docs import (
+    INVENTORY_DIR,
+    NUMPY_PAGES,
+    TORCH_PAGES,
+    PageList,
+    read_page_list,
+)
+
 Entry = tuple[str, str, str]  # (name, role, uri)
+
+# The namespaces whose public names become entries, and whose generated pages the PyTorch list
+# keeps on a refresh (with the modules those names are defined in).
+TORCH_NAMESPACES = (
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.linalg",
+    "torch.optim",
+    "torch.cuda",
+)
+KEPT_PAGE_PREFIXES = (
+    "torch.Tensor.",
+    "torch.nn.",
+    "torch.linalg.",
+    "torch.optim.",
+    "torch.cuda.",
+    "torch.autograd.grad_mode.",
+    "torch.functional.",
+)
+# Names outside those namespaces that pages use; each must be listed as an anchored object.
+TORCH_EXTRA = [
+    ("torch", "module"),
+    ("torch.nn", "module"),
+    ("torch.nn.functional", "module"),
+    ("torch.linalg", "module"),
+    ("torch.optim", "module"),
+    ("torch.cuda", "module"),
+    ("torch.utils.data.Dataset", "class"),
+    ("torch.utils.data.DataLoader", "class"),
+    ("torch.testing.assert_close", "function"),
+    ("torch.serialization.add_safe_globals", "function"),
+    ("torch.serialization.safe_globals", "class"),
+]
+NUMPY_EXTRA: list[tuple[str, str]] = []
 
 
 def public(namespace) -> Iterator[tuple[str, object]]:
@@ -35,7 +99,15 @@ def public(namespace) -> Iterator[tuple[str, object]]:
             continue
 
 
+def public_members(cls) -> Iterator[tuple[str, object]]:
+    for name in sorted(dir(cls)):
+        if not name.startswith("_"):
+            yield name, inspect.getattr_static(cls, name)
+
+
 def role_of(obj) -> str | None:
+    if isinstance(obj, types.ModuleType):
+        return None
     if inspect.isclass(obj):
         return "class"
     if callable(obj):
@@ -47,108 +119,157 @@ def member_role(obj) -> str:
     return "attribute" if isinstance(obj, (property, types.GetSetDescriptorType)) else "method"
 
 
-def torch_entries() -> Iterator[Entry]:
-    # Modules and the classes with hand-written pages.
-    yield from [
-        ("torch", "module", "torch.html#module-torch"),
-        ("torch.nn", "module", "nn.html#module-torch.nn"),
-        ("torch.nn.functional", "module", "nn.functional.html#module-torch.nn.functional"),
-        ("torch.linalg", "module", "linalg.html#module-torch.linalg"),
-        ("torch.optim", "module", "optim.html#module-torch.optim"),
-        ("torch.cuda", "module", "cuda.html#module-torch.cuda"),
-        ("torch.Tensor", "class", "tensors.html#torch.Tensor"),
-        ("torch.Size", "class", "size.html#torch.Size"),
-        ("torch.device", "class", "tensor_attributes.html#torch.device"),
-        ("torch.dtype", "class", "tensor_attributes.html#torch.dtype"),
-        ("torch.utils.data.Dataset", "class", "data.html#torch.utils.data.Dataset"),
-        ("torch.utils.data.DataLoader", "class", "data.html#torch.utils.data.DataLoader"),
-        ("torch.testing.assert_close", "function", "testing.html#torch.testing.assert_close"),
-        (
-            "torch.serialization.add_safe_globals",
-            "function",
-            "notes/serialization.html#torch.serialization.add_safe_globals",
-        ),
-        (
-            "torch.serialization.safe_globals",
-            "class",
-            "notes/serialization.html#torch.serialization.safe_globals",
-        ),
-    ]
-    hand_written = {"Tensor", "Size", "device", "dtype"}
-    # Functions and classes with a generated page of their own.
-    for prefix, namespace in [
-        ("torch", torch),
-        ("torch.nn", torch.nn),
-        ("torch.nn.functional", torch.nn.functional),
-        ("torch.linalg", torch.linalg),
-        ("torch.optim", torch.optim),
-        ("torch.cuda", torch.cuda),
-    ]:
+def defined_as(obj) -> str | None:
+    """The dotted name an object is defined under, which its documentation may use instead."""
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if isinstance(module, str) and isinstance(qualname, str) and "<" not in qualname:
+        return f"{module}.{qualname}"
+    return None
+
+
+def resolve(listed: PageList, generated_dir: str, name: str, obj=None) -> str | None:
+    """The URI (page#anchor) of ``name`` on the hosted docs, or None if it has no page there."""
+    for documented in (name, defined_as(obj) if obj is not None else None):
+        if documented and listed.has(page := f"{generated_dir}{documented}.html", documented):
+            return f"{page}#{documented}"
+    page = listed.anchored.get(name)
+    return f"{page}#{name}" if page else None
+
+
+def torch_candidates() -> Iterator[tuple[str, str, object]]:
+    import torch
+
+    for prefix in TORCH_NAMESPACES:
+        namespace = eval(prefix, {"torch": torch})
         for name, obj in public(namespace):
             role = role_of(obj)
-            if role is None or isinstance(obj, types.ModuleType):
-                continue
-            if prefix == "torch" and name in hand_written:
-                continue
-            full = f"{prefix}.{name}"
-            yield full, role, f"generated/{full}.html#{full}"
-    # Tensor methods and attributes each have a generated page.
-    for name, obj in public_members(torch.Tensor):
-        full = f"torch.Tensor.{name}"
-        yield full, member_role(obj), f"generated/{full}.html#{full}"
-    # Module methods live on the class's page; Optimizer methods each have a page.
-    for name, obj in public_members(torch.nn.Module):
-        full = f"torch.nn.Module.{name}"
-        yield full, member_role(obj), f"generated/torch.nn.Module.html#{full}"
-    for name, obj in public_members(torch.optim.Optimizer):
-        full = f"torch.optim.Optimizer.{name}"
-        yield full, member_role(obj), f"generated/{full}.html#{full}"
+            if role:
+                yield f"{prefix}.{name}", role, obj
+    for cls, prefix in (
+        (torch.Tensor, "torch.Tensor"),
+        (torch.nn.Module, "torch.nn.Module"),
+        (torch.optim.Optimizer, "torch.optim.Optimizer"),
+    ):
+        for name, obj in public_members(cls):
+            yield f"{prefix}.{name}", member_role(obj), None
 
 
-def public_members(cls) -> Iterator[tuple[str, object]]:
-    for name in sorted(dir(cls)):
-        if name.startswith("_"):
-            continue
-        yield name, inspect.getattr_static(cls, name)
+def numpy_candidates() -> Iterator[tuple[str, str, object]]:
+    import numpy
 
-
-def numpy_entries() -> Iterator[Entry]:
-    yield "numpy", "module", "index.html#module-numpy"
-    yield "numpy.ndarray", "class", "reference/generated/numpy.ndarray.html#numpy.ndarray"
     for name, obj in public(numpy):
         role = role_of(obj)
-        if role is None or isinstance(obj, types.ModuleType) or name == "ndarray":
-            continue
-        full = f"numpy.{name}"
-        yield full, role, f"reference/generated/{full}.html#{full}"
+        if role:
+            yield f"numpy.{name}", role, obj
     for name, obj in public_members(numpy.ndarray):
-        full = f"numpy.ndarray.{name}"
-        yield full, member_role(obj), f"reference/generated/{full}.html#{full}"
+        yield f"numpy.ndarray.{name}", member_role(obj), None
 
 
-def write_inventory(path: Path, project: str, version: str, entries: Iterator[Entry]) -> int:
-    seen: dict[str, Entry] = {}
-    for entry in entries:
-        seen.setdefault(entry[0], entry)
-    lines = [f"{name} py:{role} 1 {uri} -" for name, role, uri in sorted(seen.values())]
-    header = (
-        "# Sphinx inventory version 2\n"
-        f"# Project: {project}\n"
-        f"# Version: {version}\n"
-        "# The remainder of this file is compressed using zlib.\n"
+def entries(
+    listed: PageList, generated_dir: str, candidates, extra: list[tuple[str, str]]
+) -> tuple[list[Entry], int]:
+    """Every candidate that has a page, and how many were left out for having none."""
+    found: dict[str, Entry] = {}
+    left_out = 0
+    for name, role, obj in candidates:
+        uri = resolve(listed, generated_dir, name, obj)
+        if uri is None:
+            left_out += 1
+        else:
+            found.setdefault(name, (name, role, uri))
+    for name, role in extra:
+        page = listed.anchored.get(name) or listed.anchored.get(f"module-{name}")
+        if page is None:
+            raise SystemExit(f"{name}: not in the committed page list; add its page#anchor line")
+        anchor = name if name in listed.anchored else f"module-{name}"
+        found.setdefault(name, (name, role, f"{page}#{anchor}"))
+    return sorted(found.values()), left_out
+
+
+def write_inventory(path: Path, project: str, version: str, objects: list[Entry]) -> None:
+    """Write ``objects.inv`` with sphobjinv (the maintained reader and writer of the format)."""
+    inventory = sphobjinv.Inventory()
+    inventory.project = project
+    inventory.version = version
+    for name, role, uri in objects:
+        inventory.objects.append(
+            sphobjinv.DataObjStr(
+                name=name, domain="py", role=role, priority="1", uri=uri, dispname="-"
+            )
+        )
+    sphobjinv.writebytes(path, sphobjinv.compress(inventory.data_file(contract=True)))
+
+
+def search_index_docnames(path: Path) -> list[str]:
+    """The ``docnames`` of a Sphinx ``searchindex.js`` (``Search.setIndex({...})``)."""
+    text = path.read_text(encoding="utf-8")
+    body = text[text.index("(") + 1 : text.rindex(")")]
+    return json.loads(body)["docnames"]
+
+
+def refresh_torch_pages(search_index: Path, pages_file: Path = TORCH_PAGES) -> int:
+    """Rewrite the PyTorch list's page lines from a release's docnames; keep everything else."""
+    kept = sorted(
+        f"{doc}.html"
+        for doc in search_index_docnames(search_index)
+        if doc.startswith("generated/torch.")
+        and (
+            "." not in doc.removeprefix("generated/torch.")
+            or doc.removeprefix("generated/").startswith(KEPT_PAGE_PREFIXES)
+        )
     )
-    body = zlib.compress(("\n".join(lines) + "\n").encode("utf-8"), 9)
-    path.write_bytes(header.encode("utf-8") + body)
-    return len(lines)
+    lines = pages_file.read_text(encoding="utf-8").splitlines()
+    header_length = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    header, body = lines[:header_length], lines[header_length:]
+    anchored = [line for line in body if not line.startswith("generated/") or "#" in line]
+    pages_file.write_text("\n".join([*header, "", *kept, *anchored]) + "\n", encoding="utf-8")
+    print(f"{pages_file}: {len(kept)} pages from {search_index}")
+    return 0
 
 
-def main() -> int:
-    OUT_DIR.mkdir(exist_ok=True)
-    torch_version = torch.__version__.split("+")[0]
-    count = write_inventory(OUT_DIR / "torch.inv", "PyTorch", torch_version, torch_entries())
-    print(f"conf/inventories/torch.inv: {count} objects from torch {torch_version}")
-    count = write_inventory(OUT_DIR / "numpy.inv", "NumPy", numpy.__version__, numpy_entries())
-    print(f"conf/inventories/numpy.inv: {count} objects from numpy {numpy.__version__}")
+def check_numpy_pages(search_index: Path) -> int:
+    docnames = {f"{doc}.html" for doc in search_index_docnames(search_index)}
+    listed = read_page_list(NUMPY_PAGES)
+    missing = sorted((listed.pages | set(listed.anchored.values())) - docnames)
+    for page in missing:
+        print(f"not in {search_index}: {page}")
+    return 1 if missing else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--refresh-torch-pages", type=Path, metavar="SEARCHINDEX_JS")
+    parser.add_argument("--check-numpy-pages", type=Path, metavar="SEARCHINDEX_JS")
+    args = parser.parse_args(argv)
+    if args.refresh_torch_pages:
+        return refresh_torch_pages(args.refresh_torch_pages)
+    if args.check_numpy_pages:
+        return check_numpy_pages(args.check_numpy_pages)
+
+    import numpy
+    import torch
+
+    for label, project, module, pages, generated_dir, candidates, extra in (
+        ("torch", "PyTorch", torch, TORCH_PAGES, "generated/", torch_candidates(), TORCH_EXTRA),
+        (
+            "numpy",
+            "NumPy",
+            numpy,
+            NUMPY_PAGES,
+            "reference/generated/",
+            numpy_candidates(),
+            NUMPY_EXTRA,
+        ),
+    ):
+        objects, left_out = entries(read_page_list(pages), generated_dir, candidates, extra)
+        version = module.__version__.split("+")[0]
+        path = INVENTORY_DIR / f"{label}.inv"
+        write_inventory(path, project, version, objects)
+        print(
+            f"{path.relative_to(INVENTORY_DIR.parent.parent)}: {len(objects)} objects from "
+            f"{label} {version} ({left_out} public names have no page in {pages.name})"
+        )
     return 0
 
 

@@ -1,0 +1,81 @@
+"""What a search engine and a loading browser read from every built page: a description written
+for that page, and the size of every image before it arrives (conf/_ext/page_meta.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "conf" / "_ext"))
+import page_meta
+
+GENERATED_DIRS = {"_static", "_sources", "_images", "_downloads"}
+
+
+def built_pages(html_dir: Path) -> list[Path]:
+    return [
+        page
+        for page in sorted(html_dir.rglob("*.html"))
+        if not GENERATED_DIRS & set(page.relative_to(html_dir).parts)
+    ]
+
+
+def test_every_page_has_its_own_meta_description(built_html):
+    descriptions: dict[str, str] = {}
+    missing = []
+    for page in built_pages(built_html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        metas = soup.find_all("meta", attrs={"name": "description"})
+        name = str(page.relative_to(built_html))
+        if len(metas) != 1 or not metas[0].get("content", "").strip():
+            missing.append(f"{name}: {len(metas)} description(s)")
+            continue
+        descriptions[name] = metas[0]["content"]
+    assert missing == []
+    too_long = {name: len(text) for name, text in descriptions.items() if len(text) > 160}
+    assert too_long == {}
+    shared: dict[str, list[str]] = {}
+    for name, text in descriptions.items():
+        shared.setdefault(text, []).append(name)
+    assert [names for names in shared.values() if len(names) > 1] == []
+
+
+def test_every_image_has_its_real_width_and_height(built_html):
+    from PIL import Image
+
+    unsized = []
+    images = 0
+    for page in built_pages(built_html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for img in soup.find_all("img"):
+            images += 1
+            where = f"{page.relative_to(built_html)}: {img.get('src')}"
+            if not (img.get("width") and img.get("height")):
+                unsized.append(f"{where} has no width and height")
+                continue
+            with Image.open((page.parent / img["src"]).resolve()) as picture:
+                if picture.size != (int(img["width"]), int(img["height"])):
+                    unsized.append(f"{where} is {picture.size}, not {img['width']}x{img['height']}")
+    assert images > 0
+    assert unsized == []
+
+
+def test_gallery_description_is_the_text_under_the_title():
+    docstring = (
+        "Tensor shapes drawn as grids\n============================\n\n"
+        "The tensor ``(1, 2, 3)`` is **one** grid; see :doc:`/shapes` and\n"
+        ":download:`shape_figures.py </auto_examples/shape_figures.py>`.\n\nMore text."
+    )
+    assert page_meta.first_paragraph(docstring) == (
+        "The tensor (1, 2, 3) is one grid; see /shapes and shape_figures.py."
+    )
+
+
+def test_long_descriptions_end_at_a_sentence_or_a_word():
+    sentence = "word " * 50
+    assert page_meta.shorten("Short one. " + sentence) == "Short one."
+    cut = page_meta.shorten(sentence.strip() + ".")
+    assert len(cut) <= 160 and cut.endswith("word…")
