@@ -305,6 +305,7 @@ def lock(session: nox.Session) -> None:
     oldest Python the site supports); torch and its CUDA runtime wheels are left out (see
     install_torch).
     """
+    # uv from its pin in the `lock` group: the tool that writes the locks is not in them.
     session.install(*nox.project.dependency_groups(PYPROJECT, "lock"))
     every_group = sorted({group for groups in INSTALL_SETS.values() for group in groups})
     whole = Path(session.create_tmp()) / "every-set.txt"
