@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "conf"))
 
 import docs_device
 from doctest_fences import MarkdownDocTestParser
-from gallery_support import seed_everything
+from seeding import seed_everything
 from verified_with import record_doctest_results
 
 

@@ -6,9 +6,11 @@ Versions come from pyproject.toml's dependency groups; nothing here repeats them
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import nox
@@ -22,27 +24,18 @@ nox.options.default_venv_backend = "virtualenv"
 nox.options.sessions = ["lint", "docs", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-# Exact versions of every dependency, transitive ones included (`nox -s lock` writes it).
-CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
-
-
-def constraints(session: nox.Session, torch_release: str | None = None) -> list[str]:
-    """pip arguments that hold an install to the locked versions; `lock` resolves afresh.
-
-    The lock is resolved with the pinned torch; a matrix cell with another torch release keeps
-    every other locked version and drops torch's own line.
-    """
-    if session.name == "lock":
-        return []
-    if torch_release is None or f"torch=={torch_release}" == TORCH_PIN:
-        return ["-c", str(CONSTRAINTS)]
-    without_torch = Path(session.create_tmp()) / "constraints-without-torch.txt"
-    lines = CONSTRAINTS.read_text(encoding="utf-8").splitlines(keepends=True)
-    without_torch.write_text(
-        "".join(line for line in lines if not line.startswith("torch==")), encoding="utf-8"
-    )
-    return ["-c", str(without_torch)]
-
+REQUIREMENTS_DIR = ROOT / "requirements"
+# What each session installs: a name, and the dependency groups of pyproject.toml it holds.
+# `nox -s lock` resolves each set with uv into requirements/<name>.txt: exact versions of every
+# package, transitive ones included, each with its hashes. A set with the "torch" group also
+# gets torch, in a step of its own (install_torch says why that step has no hashes).
+INSTALL_SETS = {
+    "docs": ("torch", "docs"),
+    "serve": ("torch", "serve"),
+    "test": ("torch", "test"),
+    "browser-tests": ("torch", "test", "browser"),
+    "lint": ("lint",),
+}
 
 # The CPU/CUDA x torch matrix: the `torch` group's pin first, then the other releases that
 # [tool.docs-matrix] in pyproject.toml names. Devices are the ones docs_device accepts.
@@ -62,37 +55,55 @@ def has_venv(session: nox.Session) -> bool:
     return session.venv_backend != "none"
 
 
-def install_torch(session: nox.Session, release: str | None = None) -> None:
-    """Install torch in a step of its own: the pinned release, or `release` for a matrix cell.
+def install(session: nox.Session, install_set: str, torch_release: str | None = None) -> None:
+    """Install one of INSTALL_SETS from its lock; torch too, if the set has the "torch" group.
 
-    TORCH_INDEX_URL names a wheel index to take torch from as well, for example
-    https://download.pytorch.org/whl/cpu for the CPU-only build. It is an *extra* index: torch's
-    own dependencies keep coming from the default registry at their locked versions (the CPU
-    index need not carry them), while pip prefers that index's local build of the pinned
-    release (`2.13.0+cpu` satisfies `torch==2.13.0` and sorts above it).
-    Without a virtualenv (`nox --no-venv`) nothing is installed: the environment's torch is used.
+    Every package of the lock is checked against its hashes (pip's --require-hashes applies to
+    a requirements file, not to constraints: pypa/pip#12956), and --no-deps keeps the install
+    to exactly what the lock lists. ``torch_release``: a matrix cell's torch, when it is not
+    the pinned one. Without a virtualenv (`nox --no-venv`) nothing is installed: the
+    environment's own packages are used.
     """
-    pin = f"torch=={release}" if release else TORCH_PIN
     if not has_venv(session):
-        session.log(f"no virtualenv: not installing {pin}, using the environment's torch")
+        session.log(f"no virtualenv: not installing {install_set}, using the environment's")
         return
+    lock = REQUIREMENTS_DIR / f"{install_set}.txt"
+    session.install("--require-hashes", "--no-deps", "-r", str(lock))
+    if "torch" in INSTALL_SETS[install_set]:
+        install_torch(session, lock, torch_release)
+
+
+def install_torch(session: nox.Session, lock: Path, release: str | None) -> None:
+    """Install torch after its set: the pinned release, or a matrix cell's ``release``.
+
+    Its own step, without hashes: the wheel differs by index (TORCH_INDEX_URL picks one, for
+    example https://download.pytorch.org/whl/cpu for the CPU-only build; a machine may also
+    offer a local CPU wheel), and a CUDA build brings CUDA runtime wheels (nvidia-*, triton)
+    that the CPU build does not. TORCH_INDEX_URL is an *extra* index: torch's own dependencies
+    keep coming from the default registry at their locked versions (the CPU index need not
+    carry them), while pip prefers that index's local build of the pinned release
+    (`2.13.0+cpu` satisfies `torch==2.13.0` and sorts above it; .ci/torch-index-dry-run). The lock leaves out torch and those wheels; it holds torch's
+    other dependencies, already installed with their hashes, and its versions are passed as
+    constraints so that another torch release keeps every other locked version.
+    """
+    pins = Path(session.create_tmp()) / f"{lock.stem}-pins.txt"
+    pins.write_text(
+        "".join(f"{line.split()[0]}\n" for line in locked_lines(lock)), encoding="utf-8"
+    )
     index = os.environ.get("TORCH_INDEX_URL")
     session.install(
-        pin, *constraints(session, release), *(["--extra-index-url", index] if index else [])
+        f"torch=={release}" if release else TORCH_PIN,
+        "-c",
+        str(pins),
+        *(["--extra-index-url", index] if index else []),
     )
 
 
-def install_groups(session: nox.Session, *groups: str, torch_release: str | None = None) -> None:
-    """Install pyproject's dependency groups (skipped without a virtualenv, as above).
-
-    ``torch_release``: the torch a matrix cell installed, when it is not the pinned one.
-    """
-    if not has_venv(session):
-        session.log(f"no virtualenv: not installing the groups {', '.join(groups)}")
-        return
-    session.install(
-        *nox.project.dependency_groups(PYPROJECT, *groups), *constraints(session, torch_release)
-    )
+def locked_lines(lock: Path) -> list[str]:
+    """The ``name==version`` lines of a lock written by `nox -s lock` (hashes follow on
+    continuation lines, annotations on comment lines)."""
+    lines = lock.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line[0].isspace() and line[0] != "#"]
 
 
 @nox.session(reuse_venv=True)
@@ -101,43 +112,34 @@ def docs(session: nox.Session) -> None:
 
     The doctests come first (seconds), so that every page's "Verified with" stamp reports this
     very run; a failing page fails the session before anything is built.
-    `nox -s docs -- --serve` serves a live preview with sphinx-autobuild instead.
     """
-    serve = "--serve" in session.posargs
-    extra = [arg for arg in session.posargs if arg != "--serve"]
-    install_torch(session)
-    install_groups(session, "test", *(["serve"] if serve else []))
-    session.run(
-        "pytest", "--doctest-glob=*.md", "-p", "no:cacheprovider", "-q", "docs", "README.md"
-    )  # fmt: skip
-    if serve:
-        session.run(
-            "sphinx-autobuild",
-            *sphinx_build_args(HTML_DIR, *extra),
-            "--watch",
-            "examples",
-            "--watch",
-            "conf",
-            "--re-ignore",
-            r"auto_examples|sg_execution_times",
-        )
-        return
-    session.run("sphinx-build", *sphinx_build_args(HTML_DIR, *extra))
+    install(session, "test")
+    session.run("pytest", "-p", "no:cacheprovider", "-q", "docs", "README.md")
+    session.run("sphinx-build", *sphinx_build_args(HTML_DIR, *session.posargs))
     session.log(f"HTML written to {HTML_DIR / 'index.html'}")
 
 
 @nox.session(reuse_venv=True)
 def serve(session: nox.Session) -> None:
     """Live preview: rebuild on every change and serve on http://127.0.0.1:8000."""
-    session.notify("docs", ["--serve", *session.posargs])
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild",
+        *sphinx_build_args(HTML_DIR, *session.posargs),
+        "--watch",
+        "examples",
+        "--watch",
+        "conf",
+        "--re-ignore",
+        r"auto_examples|sg_execution_times",
+    )
 
 
 @nox.session(reuse_venv=True)
 def doctest(session: nox.Session) -> None:
     """Run the doctests of every page and of README.md."""
-    install_torch(session)
-    install_groups(session, "test")
-    session.run("pytest", "--doctest-glob=*.md", "docs", "README.md", *session.posargs)
+    install(session, "test")
+    session.run("pytest", "docs", "README.md", *session.posargs)
 
 
 @nox.session(reuse_venv=True)
@@ -147,10 +149,9 @@ def tests(session: nox.Session) -> None:
     The browser tests drive Debian's Chromium (/usr/bin/chromium; .ci/run installs it);
     `nox -s tests -- -m "not browser"` leaves them out.
     """
-    install_torch(session)
-    install_groups(session, "test", "browser")
+    install(session, "browser-tests")
     # A missing Chromium fails the browser tests here (a bare pytest skips them).
-    session.run("pytest", "--doctest-glob=*.md", *session.posargs, env={"BROWSER_REQUIRED": "1"})
+    session.run("pytest", *session.posargs, env={"BROWSER_REQUIRED": "1"})
 
 
 def gpu_present() -> bool:
@@ -173,8 +174,7 @@ def prepare_cell(
     """
     if device == "cuda" and not gpu_present():
         session.skip("cuda cell: this machine has no NVIDIA GPU (nvidia-smi lists none)")
-    install_torch(session, release)
-    install_groups(session, "test", torch_release=release)
+    install(session, "test", torch_release=release)
     python = "python" if has_venv(session) else sys.executable
     found = session.run(
         python, "-c", "import torch; print(torch.__version__)", silent=True, external=True
@@ -204,7 +204,7 @@ def doctest_matrix(session: nox.Session, device: str, torch: str) -> None:
     """
     python, env, _ = prepare_cell(session, device, torch)
     session.run(
-        python, "-m", "pytest", "--doctest-glob=*.md", "-p", "no:cacheprovider",
+        python, "-m", "pytest", "-p", "no:cacheprovider",
         "docs", "README.md", *session.posargs, env=env, external=True,
     )  # fmt: skip
 
@@ -239,15 +239,14 @@ def gallery_matrix(session: nox.Session, device: str, torch: str) -> None:
 @nox.session(reuse_venv=True)
 def inventory(session: nox.Session) -> None:
     """Regenerate conf/inventories/ (torch and NumPy API links) from the pinned packages."""
-    install_torch(session)
-    install_groups(session, "docs")
+    install(session, "docs")
     session.run("python", "conf/make_inventories.py")
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
-    install_groups(session, "lint")
+    install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -271,8 +270,7 @@ def doctest_shuffled(session: nox.Session) -> None:
     A page that passes only after another page, or only once, fails here. Replay a failure
     with `pytest --random-order-bucket=global --random-order-seed=<seed> ...`.
     """
-    install_torch(session)
-    install_groups(session, "test")
+    install(session, "test")
     pages = [str(page.relative_to(ROOT)) for page in sorted((ROOT / "docs").glob("*.md"))]
     pages.append("README.md")
     for seed in SHUFFLE_SEEDS:
@@ -293,8 +291,7 @@ def doctest_shuffled(session: nox.Session) -> None:
 @nox.session(reuse_venv=True)
 def reproducible(session: nox.Session) -> None:
     """Build the site twice from clean copies with SOURCE_DATE_EPOCH set: byte-identical HTML."""
-    install_torch(session)
-    install_groups(session, "test")
+    install(session, "test")
     session.run("python", "tests/reproducible_build.py")
 
 
@@ -304,15 +301,55 @@ def bench(session: nox.Session) -> None:
 
     `nox -s bench -- --repeat 3` takes the best of three of each measurement.
     """
-    install_torch(session)
-    install_groups(session, "test")
+    install(session, "test")
     session.run("python", "tests/bench.py", *session.posargs)
 
 
 @nox.session
 def lock(session: nox.Session) -> None:
-    """Resolve every dependency group afresh and write requirements/constraints.txt."""
-    install_torch(session)
-    groups = [name for name in PYPROJECT["dependency-groups"] if name != "torch"]
-    install_groups(session, *groups)
-    session.run("python", "requirements/make_constraints.py")
+    """Resolve every install set afresh with uv and write requirements/<set>.txt, with hashes.
+
+    All sets are resolved together first, then each on its own within that resolution, so a
+    package has the same version in every set. Resolved for Python 3.11 on Linux x86_64 (the
+    oldest Python the site supports); torch and its CUDA runtime wheels are left out (see
+    install_torch).
+    """
+    # uv from its pin in the `lock` group: the tool that writes the locks is not in them.
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lock"))
+    every_group = sorted({group for groups in INSTALL_SETS.values() for group in groups})
+    whole = Path(session.create_tmp()) / "every-set.txt"
+    uv_compile(session, every_group, "--output-file", str(whole))
+    torch_variant = [
+        name
+        for name in (line.split("==")[0] for line in locked_lines(whole))
+        if name == "torch" or TORCH_VARIANT_RE.match(name)
+    ]
+    for name, groups in INSTALL_SETS.items():
+        lock_file = REQUIREMENTS_DIR / f"{name}.txt"
+        uv_compile(
+            session,
+            groups,
+            "--constraint",
+            str(whole),
+            "--generate-hashes",
+            *(f"--no-emit-package={package}" for package in torch_variant),
+            "--custom-compile-command",
+            "nox -s lock",
+            "--output-file",
+            str(lock_file),
+        )
+        session.log(f"{lock_file.relative_to(ROOT)}: {len(locked_lines(lock_file))} packages")
+
+
+# Packages that only a CUDA build of torch installs (each torch wheel pins its own): left out
+# of the locks, so that neither a CPU install nor another torch release is held to them.
+TORCH_VARIANT_RE = re.compile(r"^(nvidia-.*|cuda-.*|triton)$")
+
+
+def uv_compile(session: nox.Session, groups: Sequence[str], *options: str) -> None:
+    """``uv pip compile`` of pyproject.toml's ``groups``, for the platform the locks are for."""
+    session.run(
+        "uv", "pip", "compile", "--quiet", "--upgrade", "--python-version", "3.11",
+        "--python-platform", "x86_64-manylinux_2_28", "--index-url", "https://pypi.org/simple",
+        *(f"--group=pyproject.toml:{group}" for group in groups), *options,
+    )  # fmt: skip

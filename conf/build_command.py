@@ -8,9 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONF_DIR = ROOT / "conf"
-DOCS_DIR = ROOT / "docs"
-EXAMPLES_DIR = ROOT / "examples"
 # Where `nox -s docs` writes the site (README.md names this path).
 HTML_DIR = ROOT / "build" / "html"
 # Strict everywhere: nitpicky references, warnings are errors, but report all of them.

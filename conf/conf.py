@@ -17,7 +17,7 @@ sys.path.insert(0, str(CONF_DIR))
 
 import api_docs
 import docs_device
-from verified_with import gallery_ran_elsewhere
+import gallery_record
 
 # The device the gallery runs on (DOCS_DEVICE): made torch's default here, so that a CUDA build
 # without a usable GPU stops at once with the reason instead of in the first example. On the CPU
@@ -38,7 +38,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "doctest_fences",
     "reproducible_zips",
-    "gallery_support",
+    "thumbnail_alt_text",
     # The "Verified with" stamp on every page: torch build, device, the doctests' recorded result.
     "verified_with",
     "accessible_html",
@@ -112,16 +112,16 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     # Print once: a summary assigned to a name is not echoed again through its repr.
     "capture_repr": ("_repr_html_", "__repr__"),
-    # Before each example: matplotlib's defaults back, and torch/NumPy/random seeded to 0
-    # (conf/_ext/gallery_support.py; named by its dotted path so the config stays picklable).
-    # verified_with.gallery_reset puts each example on the device in use (DOCS_DEVICE, read in
-    # conf/docs_device.py); after it, fails the build if a CUDA run left the GPU unused, and
-    # records what the example ran with for its page's stamp. Hence "both": before and after.
-    "reset_modules": ("matplotlib", "gallery_support.reset_seeds", "verified_with.gallery_reset"),
+    # Around each example (conf/gallery_resets.py, each function says why): matplotlib's
+    # defaults back, every generator seeded, the device in use (DOCS_DEVICE) made torch's
+    # default and, after it, checked and recorded. Hence "both": before and after.
+    "reset_modules": (
+        "matplotlib",
+        "gallery_resets.reseed",
+        "gallery_resets.freeze_imports_out_of_gc",
+        "gallery_resets.run_on_device",
+    ),
     "reset_modules_order": "both",
-    # An example whose output came from another torch build or device is re-run, so the stamp
-    # and the output it sits under always agree.
-    "run_stale_examples": gallery_ran_elsewhere(ROOT / "docs", "auto_examples", ROOT / "examples"),
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
@@ -138,3 +138,8 @@ sphinx_gallery_conf = {
     # differs from build to build. `nox -s bench` is where times are measured.
     "min_reported_time": float("inf") if "SOURCE_DATE_EPOCH" in os.environ else 0,
 }
+# Every example runs again when any ran with another torch build, device or figure module
+# (conf/gallery_record.py): the output on a page and the stamp under it always agree.
+sphinx_gallery_conf["run_stale_examples"] = gallery_record.examples_are_stale(
+    ROOT / "docs", sphinx_gallery_conf
+)

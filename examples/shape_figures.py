@@ -52,10 +52,29 @@ def value_text(value: float | int | bool) -> str:
     return f"{value:.2f}"
 
 
+def _label(
+    ax: Axes,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 9,
+    ha: str = "center",
+    va: str = "center",
+    bold: bool = False,
+    **style,
+) -> None:
+    """Write ``text`` at (x, y), centred on it unless ``ha``/``va`` say otherwise; ``style``
+    is passed on to matplotlib (``color``, ``rotation``, ``transform``...)."""
+    if bold:
+        style["fontweight"] = "bold"
+    ax.text(x, y, text, ha=ha, va=va, fontsize=size, **style)
+
+
 def _cell(ax: Axes, x: float, y: float, label: str, color: str = PLAIN_CELL) -> None:
     """One unit cell with its lower left corner at (x, y) and ``label`` in the middle."""
     ax.add_patch(Rectangle((x, y), 1, 1, facecolor=color, edgecolor="#333333", gid=CELL_GID))
-    ax.text(x + 0.5, y + 0.5, label, ha="center", va="center", fontsize=9)
+    _label(ax, x + 0.5, y + 0.5, label)
 
 
 def _fit_to_drawing(fig: Figure, ax: Axes, title: str) -> None:
@@ -131,39 +150,19 @@ def draw_tensors(
                 color = _source_color(value, sources) if sources else PLAIN_CELL
                 _cell(ax, j, top - i - 1, value_text(value.item()), color)
             if tensor.ndim == 3:
-                ax.text(-0.15, top - rows / 2, f"[{k}]", ha="right", va="center", fontsize=9)
+                _label(ax, -0.15, top - rows / 2, f"[{k}]", ha="right")
         bottom = -depth * (rows + SLICE_GAP) + SLICE_GAP
         last, second_last = tensor.ndim - 1, tensor.ndim - 2
-        ax.text(cols / 2, 0.25, f"dim {last}: size {cols}", ha="center", va="bottom", fontsize=8)
+        _label(ax, cols / 2, 0.25, f"dim {last}: size {cols}", size=8, va="bottom")
         if tensor.ndim >= 2:
-            ax.text(
-                cols + 0.2,
-                -rows / 2,
-                f"dim {second_last}: size {rows}",
-                rotation=-90,
-                ha="left",
-                va="center",
-                fontsize=8,
-            )
+            _label(
+                ax, cols + 0.2, -rows / 2, f"dim {second_last}: size {rows}",
+                size=8, ha="left", rotation=-90,
+            )  # fmt: skip
         if tensor.ndim == 3:
-            ax.text(
-                -1.0,
-                bottom / 2,
-                f"dim 0: size {depth}",
-                rotation=90,
-                ha="right",
-                va="center",
-                fontsize=8,
-            )
-        ax.text(
-            cols / 2,
-            1.0,
-            f"{name}  shape {shape_text(tensor.shape)}",
-            ha="center",
-            va="bottom",
-            fontsize=10,
-            fontweight="bold",
-        )
+            _label(ax, -1.0, bottom / 2, f"dim 0: size {depth}", size=8, ha="right", rotation=90)
+        heading = f"{name}  shape {shape_text(tensor.shape)}"
+        _label(ax, cols / 2, 1.0, heading, size=10, va="bottom", bold=True)
         ax.set_xlim(-2.2, cols + 1.2)
         ax.set_ylim(bottom - 0.3, 1.6)
         ax.set_aspect("equal")
@@ -216,28 +215,10 @@ def draw_matmul(
                 Rectangle((x + j, y - i - 1), 1, 1, facecolor=fill, edgecolor="white", gid=CELL_GID)
             )
         ax.add_patch(Rectangle((x, y - rows), cols, rows, fill=False, edgecolor="#333333", lw=1.5))
-        ax.text(
-            x + cols / 2,
-            y - rows / 2,
-            label,
-            ha="center",
-            va="center",
-            fontsize=10,
-            fontweight="bold",
-        )
+        _label(ax, x + cols / 2, y - rows / 2, label, size=10, bold=True)
 
     def edge_label(x: float, y: float, text: str, color: str, vertical: bool = False) -> None:
-        ax.text(
-            x,
-            y,
-            text,
-            color=color,
-            fontsize=9,
-            fontweight="bold",
-            ha="center",
-            va="center",
-            rotation=90 if vertical else 0,
-        )
+        _label(ax, x, y, text, bold=True, color=color, rotation=90 if vertical else 0)
 
     result_x = k_a + gap
     # a: n rows x k_a columns, left of the result.
@@ -258,17 +239,10 @@ def draw_matmul(
         )
     else:
         ax.add_patch(Rectangle((result_x, -n), m, n, fill=False, hatch="//", edgecolor=inner))
-        ax.text(
-            result_x + m / 2,
-            -n / 2,
-            f"no product\n{k_a} != {k_b}",
-            ha="center",
-            va="center",
-            color=inner,
-            fontsize=10,
-            fontweight="bold",
-            bbox={"facecolor": "white", "edgecolor": "none"},
-        )
+        _label(
+            ax, result_x + m / 2, -n / 2, f"no product\n{k_a} != {k_b}", size=10, bold=True,
+            color=inner, bbox={"facecolor": "white", "edgecolor": "none"},
+        )  # fmt: skip
         verdict = (
             f"{name_a} {shape_text(a.shape)} @ {name_b} {shape_text(b.shape)} cannot be "
             f"multiplied: the inner sizes {k_a} and {k_b} differ"
@@ -310,24 +284,11 @@ def draw_unit_vectors(vectors: torch.Tensor, unit_vectors: torch.Tensor) -> Figu
                     gid=VECTOR_GID,
                 )
             )
-            ax.text(
-                x * 1.12,
-                y * 1.12,
-                f"{float(norm):.2f}",
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="#222222",
-            )
-        ax.text(
-            0.5,
-            1.02,
-            f"{heading}: lengths {lengths[heading]}",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            transform=ax.transAxes,
-        )
+            _label(ax, x * 1.12, y * 1.12, f"{float(norm):.2f}", size=8, color="#222222")
+        _label(
+            ax, 0.5, 1.02, f"{heading}: lengths {lengths[heading]}",
+            va="bottom", transform=ax.transAxes,
+        )  # fmt: skip
         ax.set_xlim(-reach, reach)
         ax.set_ylim(-reach, reach)
         ax.set_aspect("equal")
@@ -381,28 +342,19 @@ def draw_memory_layouts(tensors: Mapping[str, torch.Tensor]) -> Figure:
             f"{name}: shape {shape_text(tensor.shape)}, stride {shape_text(tensor.stride())}, "
             f"{'contiguous' if tensor.is_contiguous() else 'not contiguous'}, storage {letter}"
         )
-        ax.text(0, top, heading, ha="left", va="bottom", fontsize=9, fontweight="bold")
+        _label(ax, 0, top, heading, ha="left", va="bottom", bold=True)
         positions = itertools.product(range(rows), range(width))
         for (i, j), offset in zip(positions, offsets, strict=True):
             _cell(ax, j, top - 1.2 - i, value_text(tensor[i, j].item()), SOURCE_COLORS[0])
-            ax.text(
-                j + 0.95,
-                top - 1.2 - i + 0.05,
-                f"@{offset}",
-                ha="right",
-                va="bottom",
-                fontsize=6,
-                color="#333333",
-            )
+            _label(
+                ax, j + 0.95, top - 1.2 - i + 0.05, f"@{offset}",
+                size=6, ha="right", va="bottom", color="#333333",
+            )  # fmt: skip
         strip_y = top - 1.2 - rows / 2 - 0.5
-        ax.text(
-            strip_x - 0.2, strip_y + 0.5, f"storage {letter}", ha="right", va="center", fontsize=8
-        )
+        _label(ax, strip_x - 0.2, strip_y + 0.5, f"storage {letter}", size=8, ha="right")
         for index, value in enumerate(storage.tolist()):
             _cell(ax, strip_x + index, strip_y, value_text(value), SOURCE_COLORS[1])
-            ax.text(
-                strip_x + index + 0.5, strip_y - 0.15, str(index), ha="center", va="top", fontsize=6
-            )
+            _label(ax, strip_x + index + 0.5, strip_y - 0.15, str(index), size=6, va="top")
         for start, end in itertools.pairwise(offsets):
             ax.add_patch(
                 FancyArrowPatch(
@@ -445,7 +397,7 @@ def draw_layer_shapes(stats: ModelStatistics) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("parameters")
     for position, count in zip(positions, counts, strict=True):
-        ax.text(count, position, f" {count:,}", va="center", fontsize=7)
+        _label(ax, count, position, f" {count:,}", size=7, ha="left")
     ax.set_xlim(0, max(max(counts), 1) * 1.18)
     fig.suptitle(
         f"Parameters and output shape of each of the {len(layers)} layers, from input "

@@ -63,7 +63,9 @@ def run(*command: str, cwd: Path) -> subprocess.CompletedProcess:
     return checked(subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False))
 
 
-class Figures:
+class Measurements:
+    """Each method times one thing on a fresh copy of the sources under ``work``."""
+
     def __init__(self, work: Path):
         self.work = work
         self.source = work / "site"
@@ -114,12 +116,12 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        figures = Figures(Path(tmp))
-        bare = best_of(args.repeat, figures.bare_torch_import)  # also warms the file cache
-        clean, noop = best_of(args.repeat, figures.clean_and_noop_build)
-        examples = best_of(args.repeat, figures.examples_once)
-        no_gallery = best_of(args.repeat, figures.build_without_gallery)
-        doctests = best_of(args.repeat, figures.doctests)
+        measurements = Measurements(Path(tmp))
+        bare = best_of(args.repeat, measurements.bare_torch_import)  # also warms the file cache
+        clean, noop = best_of(args.repeat, measurements.clean_and_noop_build)
+        examples = best_of(args.repeat, measurements.examples_once)
+        no_gallery = best_of(args.repeat, measurements.build_without_gallery)
+        doctests = best_of(args.repeat, measurements.doctests)
 
     floor = examples + no_gallery
     rows = [

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "conf"))
 
 from build_command import sphinx_build_args
+
+# The project's own Sphinx extensions, importable by name in a small test project.
+sys.path.insert(0, str(ROOT / "conf" / "_ext"))
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,48 @@ def site(tmp_path_factory) -> SiteBuild:
     if prebuilt:
         return SiteBuild(Path(prebuilt), 0, "")
     return build_site(tmp_path_factory.mktemp("site") / "html")
+
+
+# -- Small Sphinx projects: one extension at a time, through Sphinx's own test application ------
+
+
+@dataclass(frozen=True)
+class SmallBuild:
+    html_dir: Path
+    warnings: str
+
+    def page(self, name: str) -> BeautifulSoup:
+        """The built page ``name`` (without suffix), parsed."""
+        html = (self.html_dir / f"{name}.html").read_text(encoding="utf-8")
+        return BeautifulSoup(html, "html.parser")
+
+
+@pytest.fixture
+def build_small_project(tmp_path):
+    """Build a project of the given source files and extensions with ``sphinx.testing``.
+
+    Returns a function: ``build(files, extensions, **config)`` writes ``files`` (name -> text)
+    into ``<tmp>/docs``, builds it as HTML and returns the HTML folder and the warnings. Called
+    again, it rebuilds the same project incrementally, as ``sphinx-build`` would.
+    """
+    from sphinx.testing.util import SphinxTestApp
+
+    srcdir = tmp_path / "docs"
+    apps = []
+
+    def build(files: dict[str, str], extensions: list[str], **config) -> SmallBuild:
+        srcdir.mkdir(exist_ok=True)
+        (srcdir / "conf.py").write_text(f"extensions = {extensions!r}\n", encoding="utf-8")
+        for name, text in files.items():
+            (srcdir / name).write_text(text, encoding="utf-8")
+        app = SphinxTestApp("html", srcdir=srcdir, confoverrides=config)
+        apps.append(app)
+        app.build()
+        return SmallBuild(Path(app.outdir), app.warning.getvalue())
+
+    yield build
+    for app in apps:
+        app.cleanup()
 
 
 # -- Browser: the built site as a reader opens it ----------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_site, run_pytest
+from conftest import Run, build_site, run_pytest
 
 # Build without executing the gallery: the faults below are in pages and the toctree.
 NO_GALLERY = ("-D", "plot_gallery=0")
@@ -40,42 +40,44 @@ def assert_names(output: str, path: Path, line: int | None = None) -> None:
 # -- Faults in a page, caught by the doctests ----------------------------------------------------
 
 
-def test_wrong_expected_output_fails_the_doctests(site_copy):
+DEPRECATED_CALL = """\
+```pycon
+>>> import warnings
+>>> def old_api():
+...     warnings.warn("old_api() is deprecated; use new_api()", DeprecationWarning)
+...     return 1
+...
+>>> old_api()
+1
+```
+"""
+DOCTEST_FAULTS = {
+    # (block, offset of the reported line from the block's first line, words of the report)
+    "wrong expected output": ("```pycon\n>>> 1 + 1\n3\n```\n", 1, "Expected:\n    3\nGot:\n    2"),
+    "exception": (
+        "```pycon\n>>> x = 1\n>>> x / 0\n1.0\n```\n",
+        2,
+        "UNEXPECTED EXCEPTION: ZeroDivisionError",
+    ),
+    "deprecation warning": (DEPRECATED_CALL, 6, "DeprecationWarning: old_api() is deprecated"),
+}
+
+
+def run_doctests_with_block(site_copy: Path, block: str, offset: int) -> tuple[Run, Path, int]:
+    """Append ``block`` to the copy's docs/index.md and run that page's doctests; return the
+    run, the page and the line the fault is expected to be reported at."""
     page = site_copy / "docs" / "index.md"
-    start = append_block(page, "```pycon\n>>> 1 + 1\n3\n```\n")
-    run = run_pytest(site_copy, "docs/index.md")
-    assert run.returncode == 1, run.output
-    assert "Expected:\n    3\nGot:\n    2" in run.output
-    assert_names(run.output, page, start + 1)
-
-
-def test_exception_in_a_page_fails_the_doctests(site_copy):
-    page = site_copy / "docs" / "index.md"
-    start = append_block(page, "```pycon\n>>> x = 1\n>>> x / 0\n1.0\n```\n")
-    run = run_pytest(site_copy, "docs/index.md")
-    assert run.returncode == 1, run.output
-    assert "UNEXPECTED EXCEPTION: ZeroDivisionError" in run.output
-    assert_names(run.output, page, start + 2)
-
-
-def test_deprecation_warning_in_a_page_fails_the_doctests(site_copy):
-    page = site_copy / "docs" / "index.md"
-    block = """\
-        ```pycon
-        >>> import warnings
-        >>> def old_api():
-        ...     warnings.warn("old_api() is deprecated; use new_api()", DeprecationWarning)
-        ...     return 1
-        ...
-        >>> old_api()
-        1
-        ```
-        """
     start = append_block(page, block)
-    run = run_pytest(site_copy, "docs/index.md")
+    return run_pytest(site_copy, "docs/index.md"), page, start + offset
+
+
+@pytest.mark.parametrize("fault", DOCTEST_FAULTS)
+def test_fault_in_a_page_fails_the_doctests(site_copy, fault):
+    block, offset, report = DOCTEST_FAULTS[fault]
+    run, page, line = run_doctests_with_block(site_copy, block, offset)
     assert run.returncode == 1, run.output
-    assert "DeprecationWarning: old_api() is deprecated" in run.output
-    assert_names(run.output, page, start + 6)
+    assert report in run.output
+    assert_names(run.output, page, line)
 
 
 # -- Malformed blocks, caught by the doctests and by the build -------------------------------
@@ -110,12 +112,10 @@ MALFORMED_BLOCKS = {
 @pytest.mark.parametrize("fault", MALFORMED_BLOCKS)
 def test_malformed_block_fails_the_doctests(site_copy, fault):
     block, offset, message = MALFORMED_BLOCKS[fault]
-    page = site_copy / "docs" / "index.md"
-    start = append_block(page, block)
-    run = run_pytest(site_copy, "docs/index.md")
+    run, page, line = run_doctests_with_block(site_copy, block, offset)
     assert run.returncode != 0, run.output
     assert message in run.output
-    assert_names(run.output, page, start + offset)
+    assert_names(run.output, page, line)
 
 
 @pytest.mark.parametrize("fault", MALFORMED_BLOCKS)

@@ -3,31 +3,38 @@
 from __future__ import annotations
 
 import glob
-import html
+import json
 import re
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import torch
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
-sys.path.insert(0, str(ROOT / "conf" / "_ext"))
 sys.path.insert(0, str(ROOT / "conf"))
 import api_docs
-import gallery_support
+import docs_device
+import gallery_record
+import gallery_resets
 
 EXAMPLES = sorted(EXAMPLES_DIR.rglob("plot_*.py"))
 TOPICS = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/GALLERY_HEADER.rst"))
-IMG = re.compile(r"<img\b[^>]*>")
-ALT = re.compile(r'\balt="([^"]*)"')
 
 
-def example_html(site, example: Path) -> str:
+def parsed(html_file: Path) -> BeautifulSoup:
+    return BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+
+
+def example_page(site, example: Path) -> BeautifulSoup:
     relative = example.relative_to(EXAMPLES_DIR).with_suffix(".html")
-    return (site.html_dir / "auto_examples" / relative).read_text(encoding="utf-8")
+    return parsed(site.html_dir / "auto_examples" / relative)
+
+
+def hrefs(page: BeautifulSoup) -> list[str]:
+    return [link["href"] for link in page.find_all("a", href=True)]
 
 
 def example_id(example: Path) -> str:
@@ -52,11 +59,11 @@ def test_every_topic_has_an_example():
 def test_every_image_has_a_meaningful_alt_text(site):
     checked = 0
     for page in site.html_dir.rglob("*.html"):
-        for img in IMG.findall(page.read_text(encoding="utf-8")):
-            alt = ALT.search(img)
-            assert alt and alt.group(1).strip(), f"{page}: {img} has no alt text"
+        for img in parsed(page).find_all("img"):
+            alt = img.get("alt", "")
+            assert alt.strip(), f"{page}: {img} has no alt text"
             # sphinx-gallery falls back to the image's file name when a figure has no title.
-            assert not re.fullmatch(r"plot [\w ]+ \d*", alt.group(1)), f"{page}: {img}"
+            assert not re.fullmatch(r"plot [\w ]+ \d*", alt), f"{page}: {img}"
             checked += 1
     assert checked
 
@@ -65,18 +72,19 @@ def test_every_image_has_a_meaningful_alt_text(site):
 def test_every_figure_drawn_is_shown_with_its_description(site, example):
     source = example.read_text(encoding="utf-8")
     drawn = len(re.findall(r"^\s*fig = draw_\w+\(", source, flags=re.M))
-    images = IMG.findall(example_html(site, example))
+    images = example_page(site, example).find_all("img")
     assert drawn >= 1
     assert len(images) == drawn
     for img in images:
-        assert len(html.unescape(ALT.search(img).group(1))) > 20
+        assert len(img["alt"]) > 20
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
 def test_every_example_offers_its_py_and_ipynb(site, example):
-    page = example_html(site, example)
+    links_on_page = hrefs(example_page(site, example))
     for suffix in (".py", ".ipynb"):
-        links = re.findall(rf'href="(\.\./\.\./_downloads/[0-9a-f]+/{example.stem}{suffix})"', page)
+        download = re.compile(rf"\.\./\.\./_downloads/[0-9a-f]+/{example.stem}{suffix}")
+        links = [href for href in links_on_page if download.fullmatch(href)]
         assert links, f"no {suffix} download for {example.name}"
         target = (site.html_dir / "auto_examples" / example.parent.name / links[0]).resolve()
         assert target.is_file()
@@ -87,13 +95,14 @@ def test_every_example_offers_its_py_and_ipynb(site, example):
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
 def test_no_example_prints_a_warning(site, example):
     # pytest's filterwarnings=error covers the pages; a warning in an example lands in its output.
-    assert not re.search(r"\w+Warning\b", example_html(site, example))
+    assert not re.search(r"\w+Warning\b", example_page(site, example).get_text())
 
 
 def test_the_figure_module_is_offered_for_download(site):
     (downloaded,) = site.html_dir.glob("_downloads/*/shape_figures.py")
     assert downloaded.read_bytes() == (EXAMPLES_DIR / "shape_figures.py").read_bytes()
-    assert "shape_figures.py" in (site.html_dir / "auto_examples" / "index.html").read_text()
+    gallery_index = parsed(site.html_dir / "auto_examples" / "index.html")
+    assert any(href.endswith("/shape_figures.py") for href in hrefs(gallery_index))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
@@ -101,9 +110,9 @@ def test_every_example_links_back_to_its_topic_page(site, example):
     docstring = example.read_text(encoding="utf-8").split('"""')[1]
     pages = re.findall(r":doc:`/(\w+)`", docstring)
     assert pages, f"{example.name} names no topic page"
-    page = example_html(site, example)
+    links = hrefs(example_page(site, example))
     for name in pages:
-        assert f'href="../../{name}.html"' in page
+        assert f"../../{name}.html" in links
         assert (site.html_dir / f"{name}.html").is_file()
 
 
@@ -111,9 +120,11 @@ def test_every_example_links_back_to_its_topic_page(site, example):
 def test_example_code_links_to_the_torch_reference(site, example):
     # Resolved from conf/inventories/torch.inv: the build fetches no inventory. The reference
     # is the verified release's (conf/api_docs.py).
-    links = re.findall(
-        rf'href="{re.escape(api_docs.TORCH_DOCS_URL)}[^"]+"', example_html(site, example)
-    )
+    links = [
+        href
+        for href in hrefs(example_page(site, example))
+        if href.startswith(api_docs.TORCH_DOCS_URL)
+    ]
     assert links, f"{example.name}: no name in its code links to the PyTorch reference"
 
 
@@ -128,54 +139,62 @@ def topic_pages() -> list[Path]:
 def test_every_topic_page_shows_its_examples(site, page):
     patterns = re.findall(r"minigallery::\s+(\S+)", page.read_text(encoding="utf-8"))
     assert patterns, f"{page.name} has no minigallery"
-    rendered = (site.html_dir / f"{page.stem}.html").read_text(encoding="utf-8")
-    assert "sphx-glr-thumbcontainer" in rendered
+    rendered = parsed(site.html_dir / f"{page.stem}.html")
+    assert rendered.select("div.sphx-glr-thumbcontainer")
+    links = hrefs(rendered)
     for pattern in patterns:
         named = sorted(glob.glob(str(ROOT / "docs" / pattern)))
         assert named, f"{page.name}: {pattern} names no example"
         for example in map(Path, named):
             target = f"auto_examples/{example.parent.name}/{example.stem}.html"
-            assert f'href="{target}"' in rendered, f"{page.name} shows no thumbnail of {target}"
+            assert target in links, f"{page.name} shows no thumbnail of {target}"
 
 
 @pytest.mark.parametrize("example", sorted((EXAMPLES_DIR / "torchinfo").glob("plot_*.py")))
 def test_each_torchinfo_summary_is_printed_once(site, example):
     calls = len(re.findall(r"= summary\(", example.read_text(encoding="utf-8")))
     assert calls >= 1
-    assert example_html(site, example).count("Total params") == calls
+    assert example_page(site, example).get_text().count("Total params") == calls
 
 
 def test_the_gallery_seeds_every_generator_before_an_example():
-    gallery_support.reset_seeds({}, None)
+    gallery_resets.reseed({}, None)
     first = torch.rand(3)
     torch.rand(100)
-    gallery_support.reset_seeds({}, None)
+    gallery_resets.reseed({}, None)
     assert torch.equal(torch.rand(3), first)
 
 
-def test_changing_the_figure_module_makes_every_example_run_again(tmp_path):
+def test_examples_run_again_when_torch_device_or_figure_module_changed(tmp_path):
     examples, srcdir = tmp_path / "examples", tmp_path / "docs"
-    gallery = srcdir / "auto_examples" / "topic"
-    examples.mkdir()
-    gallery.mkdir(parents=True)
-    module = examples / "shape_figures.py"
+    (examples / "topic").mkdir(parents=True)
+    (examples / "topic" / "plot_a.py").write_text("A = 1\n")
+    module = examples / gallery_record.FIGURE_MODULE_NAME
     module.write_text("VERSION = 1\n")
-    app = SimpleNamespace(
-        srcdir=srcdir,
-        config=SimpleNamespace(
-            sphinx_gallery_conf={"examples_dirs": str(examples), "gallery_dirs": "auto_examples"}
-        ),
-    )
-    stamp = gallery / "plot_a.py.md5"
+    gallery_conf = {
+        "examples_dirs": str(examples),
+        "gallery_dirs": "auto_examples",
+        "src_dir": str(srcdir),
+    }
+    record = gallery_record.record_file(srcdir, gallery_conf)
 
-    def build() -> bool:
-        """Whether an example's md5 stamp survives the check a build starts with."""
-        stamp.write_text("cached")
-        gallery_support.forget_results_built_with_another_figure_module(app)
-        return stamp.exists()
+    def recorded_with(**changes) -> None:
+        entry = {**gallery_record.what_runs_now(examples), **changes}
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({"plot_a.py": entry}))
 
-    assert not build()  # first build: no record of the module it ran with
-    assert build()  # nothing changed: the cache stands
+    assert not gallery_record.examples_are_stale(srcdir, gallery_conf)  # no record yet
+    gallery_record.record_example_run(gallery_conf, "plot_a.py", cuda_allocations=0)
+    assert not gallery_record.examples_are_stale(srcdir, gallery_conf)  # as recorded
     module.write_text("VERSION = 2\n")
-    assert not build()
-    assert build()
+    assert gallery_record.examples_are_stale(srcdir, gallery_conf)
+    recorded_with(torch="0.0.1")
+    assert gallery_record.examples_are_stale(srcdir, gallery_conf)
+    other = next(device for device in docs_device.DEVICES if device != docs_device.requested())
+    recorded_with(device=other)
+    assert gallery_record.examples_are_stale(srcdir, gallery_conf)
+    recorded_with()
+    assert not gallery_record.examples_are_stale(srcdir, gallery_conf)
+    # A record of an example that no longer exists does not count.
+    record.write_text(json.dumps({"plot_gone.py": {"torch": "0.0.1"}}))
+    assert not gallery_record.examples_are_stale(srcdir, gallery_conf)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import torch
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "conf" / "_ext"))
@@ -53,37 +53,49 @@ def test_cuda_comparison_drops_only_the_device_of_tensor_reprs():
     assert docs_device.drop_cuda_repr_suffix(shown, shown) == shown
 
 
-def _fake_app(tmp_path: Path, page_text: str) -> SimpleNamespace:
-    """Just enough of a Sphinx app for the stamp: a project with one page, docs/page.md."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "page.md").write_text(page_text, encoding="utf-8")
-    env = SimpleNamespace(doc2path=lambda name: docs / f"{name}.md")
-    return SimpleNamespace(srcdir=docs, env=env)
-
-
 PAGE = "# A page\n\n```pycon\n>>> 1 + 1\n2\n```\n"
 
 
-def test_stamp_reports_the_recorded_run(tmp_path, monkeypatch):
+def stamp(build) -> str:
+    """The "Verified with" note at the foot of the built page, as a reader reads it."""
+    note = build.page("page").select_one("div.verified-with")
+    assert note is not None, "the page has no stamp"
+    return " ".join(note.get_text(" ").split())
+
+
+@pytest.fixture
+def build_page(build_small_project, tmp_path, monkeypatch):
+    """Build docs/page.md (with the stamp extension) in a project at tmp_path, whose doctest
+    record is tmp_path/record.json; returns a function of the page's text."""
     monkeypatch.setenv(verified_with.RECORD_ENV, str(tmp_path / "record.json"))
-    app = _fake_app(tmp_path, PAGE)
+
+    def build(text: str = PAGE):
+        return build_small_project(
+            {"page.md": text}, ["myst_parser", "verified_with"], root_doc="page"
+        )
+
+    return build
+
+
+def test_stamp_reports_the_recorded_run(build_page, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(PAGE, encoding="utf-8")
     verified_with.record_doctest_results(tmp_path, {tmp_path / "docs" / "page.md": "passed"})
-    line = verified_with._doctest_line(app, "page")
-    assert line.startswith(f"Doctests: passed with torch {torch.__version__} on cpu, ")
+    assert f"Doctests: passed with torch {torch.__version__} on cpu, " in stamp(build_page())
 
 
-def test_stamp_never_claims_a_run_of_another_version_of_the_page(tmp_path, monkeypatch):
-    monkeypatch.setenv(verified_with.RECORD_ENV, str(tmp_path / "record.json"))
-    app = _fake_app(tmp_path, PAGE)
+def test_stamp_never_claims_a_run_of_another_version_of_the_page(build_page, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(PAGE, encoding="utf-8")
     verified_with.record_doctest_results(tmp_path, {tmp_path / "docs" / "page.md": "passed"})
-    (tmp_path / "docs" / "page.md").write_text(PAGE.replace("2\n", "2\n>>> 3\n3\n"))
-    assert "status unknown" in verified_with._doctest_line(app, "page")
+    assert "Doctests: passed" in stamp(build_page())
+    changed = stamp(build_page(PAGE.replace("2\n", "2\n>>> 3\n3\n")))
+    assert "Doctests: status unknown" in changed
+    assert "passed" not in changed
 
 
-def test_stamp_without_any_record_says_unknown(tmp_path, monkeypatch):
-    monkeypatch.setenv(verified_with.RECORD_ENV, str(tmp_path / "absent.json"))
-    assert "status unknown" in verified_with._doctest_line(_fake_app(tmp_path, PAGE), "page")
+def test_stamp_without_any_record_says_unknown(build_page):
+    assert "Doctests: status unknown" in stamp(build_page())
 
 
 def test_record_keeps_pages_that_did_not_run(tmp_path, monkeypatch):
@@ -102,18 +114,24 @@ def test_record_keeps_pages_that_did_not_run(tmp_path, monkeypatch):
     }
 
 
+def built_stamp(html_file: Path) -> str:
+    note = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser").select_one(
+        "div.verified-with"
+    )
+    assert note is not None, f"{html_file} has no stamp"
+    return " ".join(note.get_text(" ").split())
+
+
 def test_every_built_page_carries_the_stamp_of_this_torch(site):
     built = f"Site built with torch {torch.__version__}, DOCS_DEVICE=cpu."
-    pages = [p.relative_to(ROOT / "docs").with_suffix(".html") for p in MD_PAGES]
-    for page in pages:
-        html = (site.html_dir / page).read_text(encoding="utf-8")
-        assert 'class="verified-with"' in html, f"{page} has no stamp"
-        assert built in html, f"{page}: stamp does not name torch {torch.__version__}"
+    for page in MD_PAGES:
+        html_file = site.html_dir / page.relative_to(ROOT / "docs").with_suffix(".html")
+        assert built in built_stamp(html_file), f"{page}: stamp does not name this torch"
 
 
 def test_gallery_pages_name_the_run_that_produced_their_output(site):
-    examples = [p for p in (site.html_dir / "auto_examples").rglob("plot_*.html")]
+    examples = list((site.html_dir / "auto_examples").rglob("plot_*.html"))
     assert examples
     for example in examples:
-        html = example.read_text(encoding="utf-8")
-        assert f"Example output: executed with torch {torch.__version__} on cpu" in html, example
+        ran = f"Example output: executed with torch {torch.__version__} on cpu"
+        assert ran in built_stamp(example), example

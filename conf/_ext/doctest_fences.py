@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import doctest
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
@@ -42,13 +43,19 @@ class Fence:
 
 
 class MalformedBlock(ValueError):
-    """A code fence that would be untested, or would render wrongly."""
+    """A code fence that would be untested, or would render wrongly, at ``path``:``line``
+    (1-based); ``message`` says what is wrong and what to write instead."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
 
 
-def iter_fences(text: str, path: str) -> list[Fence]:
-    """Every fenced code block in ``text``; raises on an unclosed fence."""
+def iter_fences(text: str, path: str) -> Iterator[Fence]:
+    """Yield every fenced code block in ``text``, in order; raises on an unclosed fence."""
     lines = text.splitlines()
-    fences = []
     index = 0
     while index < len(lines):
         match = FENCE_RE.match(lines[index])
@@ -65,40 +72,46 @@ def iter_fences(text: str, path: str) -> list[Fence]:
             end += 1
         if end == len(lines):
             raise MalformedBlock(
-                f"{path}:{index + 1}: code fence opened here is never closed; "
-                f"close it with a line of {marker}"
+                path,
+                index + 1,
+                f"code fence opened here is never closed; close it with a line of {marker}",
             )
-        fences.append(Fence(language, argument, index, end, lines[index + 1 : end]))
+        yield Fence(language, argument, index, end, lines[index + 1 : end])
         index = end + 1
-    return fences
 
 
 def check_fence(fence: Fence, path: str) -> None:
     """Raise :class:`MalformedBlock` naming the file and line if ``fence`` is written wrongly."""
-    where = f"{path}:{fence.start + 1}"
+    line = fence.start + 1
     has_prompt = any(line.lstrip().startswith(">>>") for line in fence.body)
     if fence.language in DOCTEST_LANGUAGES:
         if not has_prompt:
             raise MalformedBlock(
-                f"{where}: a pycon block with no '>>> ' prompt tests nothing; "
-                "write the code as an interactive session with '>>> ' and '... ' prompts"
+                path,
+                line,
+                "a pycon block with no '>>> ' prompt tests nothing; "
+                "write the code as an interactive session with '>>> ' and '... ' prompts",
             )
         if fence.body and not fence.body[-1].strip():
             raise MalformedBlock(
-                f"{where}: blank line before the closing fence; remove it: it renders as an "
-                "empty line, and the fence already ends the expected output"
+                path,
+                line,
+                "blank line before the closing fence; remove it: it renders as an "
+                "empty line, and the fence already ends the expected output",
             )
         if fence.body and not fence.body[0].lstrip().startswith(">>>"):
             raise MalformedBlock(
-                f"{where}: a pycon block must start with a '>>> ' prompt, not output or prose"
+                path, line, "a pycon block must start with a '>>> ' prompt, not output or prose"
             )
         check_prompts(fence, path)
         check_pastable(fence, path)
         check_every_example_runs(fence, path)
     elif fence.language in CODE_DIRECTIVES and fence.argument in UNTESTED_PYTHON_LANGUAGES:
         raise MalformedBlock(
-            f"{where}: a {{{fence.language}}} {fence.argument or '(no language)'} block shows "
-            "Python that no doctest runs; write it as a ```pycon session with '>>> ' prompts"
+            path,
+            line,
+            f"a {{{fence.language}}} {fence.argument or '(no language)'} block shows Python "
+            "that no doctest runs; write it as a ```pycon session with '>>> ' prompts",
         )
     elif fence.language in UNTESTED_PYTHON_LANGUAGES:
         label = fence.language or "(no language)"
@@ -108,7 +121,7 @@ def check_fence(fence: Fence, path: str) -> None:
             else "no doctest runs it; write it as a ```pycon session with '>>> ' prompts "
             "and the output that torch prints"
         )
-        raise MalformedBlock(f"{where}: code fence {label!r}: {hint}")
+        raise MalformedBlock(path, line, f"code fence {label!r}: {hint}")
 
 
 def check_every_example_runs(fence: Fence, path: str) -> None:
@@ -117,9 +130,11 @@ def check_every_example_runs(fence: Fence, path: str) -> None:
     for offset, line in enumerate(fence.body):
         if UNRUN_DIRECTIVE_RE.search(line):
             raise MalformedBlock(
-                f"{path}:{fence.start + offset + 2}: '# doctest: +SKIP' shows code as if it ran, "
-                "but it is never run or checked (the rendered page hides the directive); run it, "
-                "or show it as prose or a ```text block that makes no claim to have run"
+                path,
+                fence.start + offset + 2,
+                "'# doctest: +SKIP' shows code as if it ran, but it is never run or checked (the "
+                "rendered page hides the directive); run it, or show it as prose or a ```text "
+                "block that makes no claim to have run",
             )
 
 
@@ -143,8 +158,10 @@ def check_prompts(fence: Fence, path: str) -> None:
         in_code = prompt is not None
         if prompt and len(text) > 3 and text[3] != " ":
             raise MalformedBlock(
-                f"{path}:{fence.start + offset + 2}: no space after the {prompt!r} prompt in "
-                f"{line.strip()!r}; write {prompt + ' ' + text[3:]!r}"
+                path,
+                fence.start + offset + 2,
+                f"no space after the {prompt!r} prompt in {line.strip()!r}; "
+                f"write {prompt + ' ' + text[3:]!r}",
             )
 
 
@@ -170,16 +187,20 @@ def check_pastable(fence: Fence, path: str) -> None:
             bare = body[index].strip() == "..."
             if bare and index + 1 < len(body) and body[index + 1].lstrip().startswith("... "):
                 raise MalformedBlock(
-                    f"{path}:{fence.start + index + 2}: a bare '...' inside the statement that "
-                    f"starts on line {fence.start + start + 2} ends it when the block is pasted "
-                    "into Python's REPL; remove it"
+                    path,
+                    fence.start + index + 2,
+                    f"a bare '...' inside the statement that starts on line "
+                    f"{fence.start + start + 2} ends it when the block is pasted into Python's "
+                    "REPL; remove it",
                 )
             index += 1
         if index < len(body) and body[index - 1].strip() != "...":
             raise MalformedBlock(
-                f"{path}:{fence.start + index + 1}: end the statement that starts on line "
-                f"{fence.start + start + 2} with a bare '...' line: pasted into Python's REPL, "
-                "what follows it would otherwise be a SyntaxError"
+                path,
+                fence.start + index + 1,
+                f"end the statement that starts on line {fence.start + start + 2} with a bare "
+                "'...' line: pasted into Python's REPL, what follows it would otherwise be a "
+                "SyntaxError",
             )
 
 
@@ -213,9 +234,8 @@ def _check_markdown_source(app, docname, source):
         for fence in iter_fences(source[0], str(path)):
             check_fence(fence, str(path))
     except MalformedBlock as error:
-        line = int(str(error).split(":", 2)[1])
         logging.getLogger(__name__).warning(
-            str(error).split(": ", 1)[1], location=(docname, line), type="doctest-fences"
+            error.message, location=(docname, error.line), type="doctest-fences"
         )
 
 
