@@ -299,7 +299,9 @@ for block in pasted["blocks"]:
         with contextlib.redirect_stdout(printed):
             more = console.push(line)
         if had_code and not more:
-            statements.append({"printed": printed.getvalue(), "raised": raised[-1] if raised else None})
+            statements.append(
+                {"printed": printed.getvalue(), "raised": raised[-1] if raised else None}
+            )
             printed = io.StringIO()
 print("STATEMENTS " + json.dumps(statements))
 """

@@ -70,7 +70,9 @@ def shown_numbers(page: Path) -> int:
     test = doctest.DocTestParser().get_doctest(
         page.read_text(encoding="utf-8"), {}, page.name, str(page), 0
     )
-    return sum(len(DIGIT.findall(example.want + (example.exc_msg or ""))) for example in test.examples)
+    return sum(
+        len(DIGIT.findall(example.want + (example.exc_msg or ""))) for example in test.examples
+    )
 
 
 def test_every_page_with_numbers_was_compared(comparisons):

@@ -13,9 +13,9 @@ import io
 import sys
 from contextlib import redirect_stdout
 
-from conftest import copy_site, run_pytest
-
 import docs_device
+
+from conftest import copy_site, run_pytest
 
 SUMMARY_BLOCK = """\
 ```pycon
@@ -54,7 +54,9 @@ def test_the_same_page_fails_without_the_prompt(tmp_path):
     site = copy_site(tmp_path / "site", examples=False)
     (site / "docs" / "prompt.md").write_text(f"# The prompt\n\n{SUMMARY_BLOCK}", encoding="utf-8")
     conftest = site / "conftest.py"
-    fixture_start = 'if request.node.path.suffix != ".md":\n        yield\n        return\n    missing'
+    fixture_start = (
+        'if request.node.path.suffix != ".md":\n        yield\n        return\n    missing'
+    )
     source = conftest.read_text(encoding="utf-8")
     assert fixture_start in source, "conftest.py's _interactive_prompt fixture changed"
     conftest.write_text(

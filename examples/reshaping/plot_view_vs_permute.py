@@ -6,7 +6,8 @@ A tensor is a window on a flat storage: its strides say how many storage places 
 one step along each dimension. ``permute`` swaps the strides and shares the storage, so the
 result is read out of order and ``view`` refuses to flatten it (a ``view`` that only merges
 dimensions still adjacent in memory would work); ``contiguous`` copies it into a storage of its
-own, in order (on a tensor that is contiguous already, ``contiguous`` returns it as it is). The page :doc:`/reshaping` has the whole table; the figures are drawn by
+own, in order (on a tensor that is contiguous already, ``contiguous`` returns it as it is).
+The page :doc:`/reshaping` has the whole table; the figures are drawn by
 :download:`shape_figures.py </auto_examples/shape_figures.py>` from the tensors below.
 """
 
@@ -34,7 +35,8 @@ except RuntimeError as error:
 
 # %%
 # ``contiguous`` copies the entries of this non-contiguous tensor into a new storage in the
-# order they are read, after which ``view`` works. ``reshape`` does the same copy by itself when it has to.
+# order they are read, after which ``view`` works. ``reshape`` does the same copy by itself
+# when it has to.
 c = p.contiguous()
 print("c", c.shape, "stride", c.stride(), "same storage as x:", c.data_ptr() == x.data_ptr())
 print(c.view(6))
