@@ -83,8 +83,9 @@ def install_torch(session: nox.Session, lock: Path, release: str | None) -> None
     keep coming from the default registry at their locked versions (the CPU index need not
     carry them), while pip prefers that index's local build of the pinned release
     (`2.13.0+cpu` satisfies `torch==2.13.0` and sorts above it; .ci/torch-index-dry-run).
-    The lock leaves out torch and those wheels; it holds torch's other dependencies, already installed with their hashes, and its versions are passed as
-    constraints so that another torch release keeps every other locked version.
+    The lock leaves out torch and those wheels; it holds torch's other dependencies, already
+    installed with their hashes, and its versions are passed as constraints so that another
+    torch release keeps every other locked version.
     """
     pins = Path(session.create_tmp()) / f"{lock.stem}-pins.txt"
     pins.write_text(
