@@ -41,6 +41,10 @@ extensions = [
     "verified_with",
     "accessible_html",
     "light_thumbnails",
+    # Every page with code also downloads as <page>.ipynb and <page>.py, made from its source.
+    "page_notebooks",
+    # Gallery downloads carry examples/shape_figures.py inline, so each runs as downloaded.
+    "standalone_downloads",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -117,7 +121,9 @@ sphinx_gallery_conf = {
     # An example whose output came from another torch build or device is re-run, so the stamp
     # and the output it sits under always agree.
     "run_stale_examples": gallery_ran_elsewhere(ROOT / "docs", "auto_examples", ROOT / "examples"),
-    "download_all_examples": False,
+    # "Download all examples" (auto_examples_python.zip / _jupyter.zip on the gallery's front
+    # page); conf/_ext/standalone_downloads.py makes every example in them run alone.
+    "download_all_examples": True,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
     # Thumbnails are shown at most 160 x 112 CSS pixels: twice that is sharp on a high-density

@@ -37,6 +37,16 @@ from pathlib import Path
 import nbformat
 from doctest_fences import DOCTEST_LANGUAGES, FENCE_RE, iter_fences
 
+# The downloads of page ``x`` are ``x-page.ipynb`` and ``x-page.py``: a name with a hyphen can
+# never be imported, so the script of the torchinfo page cannot shadow the torchinfo package
+# when a reader runs it (``python torchinfo.py`` would import itself instead).
+DOWNLOAD_SUFFIX = "-page"
+
+
+def download_stem(docname: str) -> str:
+    return Path(docname).name + DOWNLOAD_SUFFIX
+
+
 # The key under which each code cell records where it came from on the page.
 METADATA_KEY = "page_source"
 # Directives whose content a reader of the notebook does not need.
@@ -177,6 +187,42 @@ def cells_of_block(statements: list[Statement], path: str) -> list[CodeCell]:
     if pending:
         cells.append(CodeCell(pending))
     return cells
+
+
+def nested_echo_hint(statement: Statement) -> str | None:
+    """Why a notebook may show nothing where the page shows a value, if that can be the cause.
+
+    Python's prompt prints the value of every expression statement, even inside a ``with`` or
+    ``for`` body; Jupyter displays only a cell's last top-level expression. Whether such a
+    nested expression's value is shown depends on what it returns (or whether it raises), so
+    this is a hint for a failing comparison, not a rule applied to every page.
+    """
+
+    def echoed(nodes: list[ast.stmt]) -> Iterator[ast.Expr]:
+        for node in nodes:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue  # a body that only runs when called
+            if isinstance(node, ast.Expr):
+                call = node.value
+                if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "print"):
+                    yield node
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                yield from echoed(getattr(node, name, []))
+
+    try:
+        tree = ast.parse(statement.source)
+    except SyntaxError:
+        return None
+    for top in tree.body:
+        if isinstance(top, ast.Expr):
+            continue  # a top-level expression: a notebook displays it as well
+        for node in echoed([top]):
+            return (
+                f"line {statement.line + node.lineno - 1}: the prompt shows the value of an "
+                "expression inside a block, a notebook only a cell's last top-level expression; "
+                "assign it inside the block and show the name after it, or print() it"
+            )
+    return None
 
 
 @dataclass
@@ -406,7 +452,6 @@ def _comment(text: str, prefix: str = "# ") -> list[str]:
 
 def script_of(page: Page, source_name: str) -> str:
     lines = [
-        f"# {page.title}",
         f"# Generated from {source_name}: each cell is one step of the page, with the",
         "# output the page shows as comments under it. Run it with `python`, or open it",
         "# as a notebook in an editor that reads `# %%` cells.",
@@ -516,7 +561,7 @@ def _add_download_links(app, doctree, docname: str) -> None:
     path = Path(app.env.doc2path(docname))
     if path.suffix != ".md" or not has_code(path.read_text(encoding="utf-8"), str(path)):
         return
-    stem = Path(docname).name
+    stem = download_stem(docname)
     links = (
         '<p class="page-downloads">Download this page as a '
         f'<a href="{stem}.ipynb" download>notebook ({stem}.ipynb)</a> / '
@@ -548,7 +593,7 @@ def _write_downloads(app, exception) -> None:
             logger.warning(str(error), type="page-notebooks")
             continue
         notebook, script = made
-        target = Path(app.outdir) / docname
+        target = Path(app.outdir) / Path(docname).parent / download_stem(docname)
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_if_changed(target.with_suffix(".ipynb"), nbformat.writes(notebook) + "\n")
         _write_if_changed(target.with_suffix(".py"), script)

@@ -82,16 +82,14 @@ def standalone_source(example_source: str, module_source: str, name: str = "exam
         del lines[node.lineno - 1 : node.end_lineno]
     docstring_node = tree.body[0]
     split = docstring_node.end_lineno if isinstance(docstring_node, ast.Expr) else 0
-    module_doc, module_code = _module_body(module_source)
+    _, module_code = _module_body(module_source)
     section = [
         "",
         "# %%",
         "# The drawing code",
         "# ----------------",
         f"# The figures below are drawn by the site's one drawing module, ``{FIGURE_MODULE}.py``,",
-        "# included here so that this file runs on its own. What it says of itself:",
-        "#",
-        *[f"#    {line}".rstrip() for line in module_doc.splitlines()],
+        "# included here so that this file runs on its own.",
         "",
         module_code,
         "",
@@ -214,7 +212,37 @@ def make_downloads_standalone(app, exception) -> None:
             _write_if_changed(path, new)
 
 
+def notebook_of_the_figure_module(app) -> None:
+    """Give the gallery's copy of the figure module a notebook beside it.
+
+    With ``download_all_examples``, sphinx-gallery zips a notebook for every ``.py`` in the
+    gallery folder, the figure module's copy (``copyfile_regex``) included, and fails when that
+    notebook does not exist. The module's notebook holds its docstring and its code.
+    """
+    from sphinx_gallery.notebook import jupyter_notebook
+
+    gallery_conf = app.config.sphinx_gallery_conf
+    module = Path(gallery_conf["examples_dirs"]) / f"{FIGURE_MODULE}.py"
+    gallery_dir = Path(app.srcdir) / gallery_conf["gallery_dirs"]
+    docstring, code = _module_body(module.read_text(encoding="utf-8"))
+    from sphinx_gallery.py_source_parser import Block
+
+    blocks = [Block("text", docstring, 1), Block("code", code, 1)]
+    notebook = jupyter_notebook(blocks, {**gallery_conf, "first_notebook_cell": None,
+                                         "last_notebook_cell": None}, str(gallery_dir))  # fmt: skip
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = [markdown_roles("".join(cell["source"]))]
+    gallery_dir.mkdir(parents=True, exist_ok=True)
+    target = gallery_dir / f"{FIGURE_MODULE}.ipynb"
+    text = json.dumps(notebook, indent=2) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
 def setup(app):
+    # Before sphinx-gallery's own handler (default priority 500) zips the gallery.
+    app.connect("builder-inited", notebook_of_the_figure_module, priority=450)
     # Before reproducible_zips restamps every zip (default priority 500).
     app.connect("build-finished", make_downloads_standalone, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
