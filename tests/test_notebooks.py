@@ -51,10 +51,13 @@ CELL_TIMEOUT_S = 120
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def reader_env() -> dict[str, str]:
-    """The environment of a reader's run: no display, nothing of this project on the path."""
+def reader_env(*, display: bool = False) -> dict[str, str]:
+    """The environment of a reader's run, with nothing of this project on the path: a script
+    draws off-screen (Agg); a kernel keeps Jupyter's own inline backend."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHONPATH"))}
-    env["MPLBACKEND"] = "Agg"
+    env.pop("MPLBACKEND", None)
+    if not display:
+        env["MPLBACKEND"] = "Agg"
     return env
 
 
@@ -157,7 +160,7 @@ async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) ->
         # the kernel's input history (an SQLite file) is of no use to a test run
         extra_arguments=["--HistoryManager.enabled=False"],
     )
-    async with client.async_setup_kernel(cwd=str(jobs[0][2]), env=reader_env()):
+    async with client.async_setup_kernel(cwd=str(jobs[0][2]), env=reader_env(display=True)):
         defaults = _numpy_defaults()
         for name, notebook, folder in jobs:
             start = nbformat.v4.new_code_cell(FRESH_START.format(options=defaults, folder=str(folder)))

@@ -137,18 +137,21 @@ def markdown_inline(line: str, resolver: Resolver, page: Path) -> str:
     """MyST roles and page links of one line as plain Markdown."""
 
     def role(match: re.Match) -> str:
-        target, text = _split_role_content(match["content"])
+        # a role may run over a line break (and, in an admonition, its "> " prefix)
+        content = re.sub(r"\s*\n[>\s]*", " ", match["content"])
+        target, text = _split_role_content(content)
         return resolver.role(match["role"], target, text)
 
     def link(match: re.Match) -> str:
         target = match["target"]
+        text = re.sub(r"\s*\n[>\s]*", " ", match["text"])
         if "://" in target or target.startswith(("mailto:", "#")):
             return match[0]
         path, _, anchor = target.partition("#")
         if not path.endswith(".md"):
             return match[0]
         docname = str((page.parent / path).resolve().relative_to(page.parent.resolve()))
-        return resolver.page_link(docname.removesuffix(".md"), anchor, match["text"])
+        return resolver.page_link(docname.removesuffix(".md"), anchor, text)
 
     return LINK_RE.sub(link, ROLE_RE.sub(role, line))
 
@@ -265,7 +268,7 @@ class _Converter:
         self._prose: list[str] = []
 
     def flush(self, into: list) -> None:
-        text = "\n".join(self._prose).strip("\n")
+        text = markdown_inline("\n".join(self._prose), self.resolver, self.path).strip("\n")
         if text.strip():
             into.append(MarkdownCell(text))
         self._prose = []
@@ -314,7 +317,7 @@ class _Converter:
             if len(heading[1]) == 1 and not self.title:
                 self.title = re.sub(r"[`*]", "", text)
             self.section = re.sub(r"[`*]", "", text)
-        self._prose.append(quote + markdown_inline(line, self.resolver, self.path))
+        self._prose.append(quote + line)
 
     def fence(self, fence, into: list, quote: str) -> None:
         if fence.language in DOCTEST_LANGUAGES:
@@ -349,7 +352,7 @@ class _Converter:
             self.solutions.append((self.section or self.title, solution))
             self._prose.append(quote + "*(The solution is at the end of this notebook.)*")
             return
-        title = markdown_inline(argument.strip(), self.resolver, self.path) or name.title()
+        title = argument.strip() or name.title()
         self._prose.append(f"{quote}> **{title}**")
         self._prose.append(f"{quote}>")
         self.walk(body, end, into, quote=quote + "> ")
