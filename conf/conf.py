@@ -45,6 +45,10 @@ extensions = [
     "light_thumbnails",
     # A meta description on every page (a build error if one is missing); images sized.
     "page_meta",
+    # Every page with code also downloads as <page>.ipynb and <page>.py, made from its source.
+    "page_notebooks",
+    # Gallery downloads carry examples/shape_figures.py inline, so each runs as downloaded.
+    "standalone_downloads",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -122,7 +126,9 @@ sphinx_gallery_conf = {
         "gallery_resets.run_on_device",
     ),
     "reset_modules_order": "both",
-    "download_all_examples": False,
+    # "Download all examples" (auto_examples_python.zip / _jupyter.zip on the gallery's front
+    # page); conf/_ext/standalone_downloads.py makes every example in them run alone.
+    "download_all_examples": True,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
     # Thumbnails are shown at most 160 x 112 CSS pixels: twice that is sharp on a high-density

@@ -2,8 +2,8 @@
 
 Every size, value, stride and storage offset drawn here is read from the tensors passed in, so a
 figure cannot drift from the code that made them. The gallery's examples import this one module:
-``conf/conf.py`` puts ``examples/`` on ``sys.path`` for the build, and a reader who downloads an
-example saves this file next to it (the gallery's front page links to it).
+``conf/conf.py`` puts ``examples/`` on ``sys.path`` for the build, and each example's downloads
+carry this module's code inline (``conf/_ext/standalone_downloads.py``), so they run alone.
 
 Each function returns a new :class:`matplotlib.figure.Figure` whose suptitle says, in words, what
 the figure shows: sphinx-gallery uses a figure's titles as the image's alt text, so panel

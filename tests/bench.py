@@ -11,6 +11,8 @@ working tree's caches neither help nor suffer. With ``--repeat N`` each figure i
 - no-op rebuild: the same build again with nothing changed.
 - doctests: every page's and README.md's doctests (pytest), against a bare
   ``python -c "import torch"``, which every doctest run pays once.
+- page notebooks: every page's notebook run in Jupyter kernels and compared with the page
+  (tests/test_notebooks.py), against the doctests of the same pages (``pytest docs``).
 """
 
 from __future__ import annotations
@@ -99,6 +101,19 @@ class Measurements:
         command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
         return timed(lambda: run(*command, "docs", "README.md", cwd=source))
 
+    def page_doctests(self) -> float:
+        source = self.fresh_copy()
+        command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+        return timed(lambda: run(*command, "docs", cwd=source))
+
+    def page_notebooks(self) -> float:
+        source = self.fresh_copy()
+        (source / "tests").mkdir(exist_ok=True)
+        shutil.copy2(Path(__file__).with_name("test_notebooks.py"), source / "tests")
+        command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+        test = "tests/test_notebooks.py::test_page_notebook_runs_and_shows_what_the_page_shows"
+        return timed(lambda: run(*command, test, cwd=source))
+
     def bare_torch_import(self) -> float:
         return timed(lambda: run(sys.executable, "-c", "import torch", cwd=self.work))
 
@@ -122,6 +137,8 @@ def main() -> None:
         examples = best_of(args.repeat, measurements.examples_once)
         no_gallery = best_of(args.repeat, measurements.build_without_gallery)
         doctests = best_of(args.repeat, measurements.doctests)
+        page_doctests = best_of(args.repeat, measurements.page_doctests)
+        notebooks = best_of(args.repeat, measurements.page_notebooks)
 
     floor = examples + no_gallery
     rows = [
@@ -135,6 +152,9 @@ def main() -> None:
         ("doctests (pages + README.md)", doctests, "", ""),
         ('python -c "import torch"', bare, "", ""),
         ("doctests / bare torch import", None, doctests / bare, 3.0),
+        ("page doctests (docs/)", page_doctests, "", ""),
+        ("page notebooks in Jupyter kernels", notebooks, "", ""),
+        ("page notebooks / page doctests", None, notebooks / page_doctests, 2.0),
     ]
     print(f"\nbest of {args.repeat} run(s) each; python {sys.version.split()[0]}\n")
     print(f"| {'measurement':<34} | {'seconds':>7} | {'ratio':>5} | {'target':>6} | met |")

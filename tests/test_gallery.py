@@ -19,6 +19,8 @@ import api_docs
 import docs_device
 import gallery_record
 import gallery_resets
+sys.path.insert(0, str(ROOT / "conf" / "_ext"))
+import standalone_downloads
 
 EXAMPLES = sorted(EXAMPLES_DIR.rglob("plot_*.py"))
 TOPICS = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/GALLERY_HEADER.rst"))
@@ -89,7 +91,12 @@ def test_every_example_offers_its_py_and_ipynb(site, example):
         target = (site.html_dir / "auto_examples" / example.parent.name / links[0]).resolve()
         assert target.is_file()
     downloaded = next(site.html_dir.glob(f"_downloads/*/{example.name}"))
-    assert downloaded.read_text(encoding="utf-8") == example.read_text(encoding="utf-8")
+    # the example as written, with the figure module's code in place of its import
+    # (conf/_ext/standalone_downloads.py; tests/test_notebooks.py runs it alone)
+    module = (EXAMPLES_DIR / "shape_figures.py").read_text(encoding="utf-8")
+    assert downloaded.read_text(encoding="utf-8") == standalone_downloads.standalone_source(
+        example.read_text(encoding="utf-8"), module, str(example)
+    )
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)

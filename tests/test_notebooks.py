@@ -1,0 +1,431 @@
+"""The downloads run as a reader runs them: each page's notebook and script, each gallery example.
+
+- Every page notebook (conf/_ext/page_notebooks.py, made from the page's source as the build
+  makes it) runs top to bottom in a real Jupyter kernel (nbclient + ipykernel) in an empty
+  folder, and each cell's output is compared with what the page shows, under the doctests' own
+  option flags (pyproject.toml). A kernel is an interactive prompt (IPython sets ``sys.ps1``),
+  as the doctests are: a value is displayed only as a cell's last expression (the cells end at
+  each statement that shows output), and an error shows its class name without its module.
+- Every page script runs with ``python`` in an empty folder.
+- Every gallery download (``.py``, ``.ipynb``, ``.zip`` and the "download all" archives) of the
+  built site runs alone in an empty folder, with only the readers' packages.
+
+A failure names the page and the line of the block, or the example.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import doctest
+import os
+import re
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "conf" / "_ext"))
+sys.path.insert(0, str(ROOT / "conf"))
+
+import page_notebooks
+import standalone_downloads
+
+PAGES = list(page_notebooks.iter_pages(ROOT / "docs"))
+EXAMPLES = sorted((ROOT / "examples").rglob("plot_*.py"))
+# The doctests' option flags, read from pytest's configuration: the same rules here.
+OPTION_FLAGS = 0
+for _name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
+    "ini_options"
+]["doctest_optionflags"]:
+    OPTION_FLAGS |= doctest.OPTIONFLAGS_BY_NAME[_name]
+# How many kernels run at once: each page needs its own fresh one, and most of a kernel's time
+# is importing torch, which two at a time overlap with the other's waiting.
+PARALLEL_KERNELS = int(os.environ.get("NOTEBOOK_KERNELS", "2"))
+CELL_TIMEOUT_S = 120
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def reader_env(*, display: bool = False) -> dict[str, str]:
+    """The environment of a reader's run, with nothing of this project on the path: a script
+    draws off-screen (Agg); a kernel keeps Jupyter's own inline backend."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHONPATH"))}
+    env.pop("MPLBACKEND", None)
+    if not display:
+        env["MPLBACKEND"] = "Agg"
+    return env
+
+
+# -- Page notebooks ------------------------------------------------------------------------------
+
+
+def _cell_text(outputs) -> tuple[str, str, dict | None]:
+    """(what the cell showed, what it wrote to stderr, its error output if it raised)."""
+    shown, errors, raised = [], [], None
+    for output in outputs:
+        kind = output["output_type"]
+        if kind == "stream":
+            (shown if output["name"] == "stdout" else errors).append(output["text"])
+        elif kind in ("execute_result", "display_data"):
+            text = output.get("data", {}).get("text/plain")
+            if text is not None:
+                shown.append(text + "\n")
+        elif kind == "error":
+            raised = output
+    return "".join(shown), "".join(errors), raised
+
+
+def _flags(options: dict[int, bool]) -> int:
+    flags = OPTION_FLAGS
+    for flag, on in options.items():
+        flags = flags | flag if on else flags & ~flag
+    return flags
+
+
+def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | None:
+    """None if the kernel's outputs are what the page shows, else a message naming the line."""
+    where = f"{where}:{cell.line}"
+    expected = cell.shown
+    checker = doctest.OutputChecker()
+    flags = _flags(expected.options)
+    shown, stderr, raised = _cell_text(outputs)
+    if stderr.strip():
+        return f"{where}: the cell wrote to stderr (a warning fails a page):\n{stderr}"
+    if expected.exc_msg is not None:
+        if raised is None:
+            return f"{where}: the page shows {expected.exc_msg.strip()!r}; the cell raised nothing"
+        got = f"{raised['ename']}: {raised['evalue']}\n"
+        want = "{}: {}\n".format(*page_notebooks.exception_name(expected.exc_msg))
+        if not checker.check_output(want, got, flags):
+            return f"{where}: the cell raised\n{got}the page shows\n{want}"
+        return None
+    if raised is not None:
+        trace = ANSI.sub("", "\n".join(raised.get("traceback", [])))
+        return f"{where}: the cell raised {raised['ename']}: {raised['evalue']}\n{trace}"
+    if not checker.check_output(expected.want, shown, flags):
+        example = doctest.Example(expected.source, expected.want)
+        hint = page_notebooks.nested_echo_hint(expected)
+        difference = checker.output_difference(example, shown, flags)
+        return f"{where}: {difference}" + (f"(hint, {hint})\n" if hint else "")
+    return None
+
+
+# Run between two notebooks in one kernel, so that each starts as in a fresh kernel: torch's
+# global settings back to their defaults (what conftest.py restores between doctest pages),
+# every name of the last notebook gone (%reset), and a new empty folder as the working folder.
+# Tracebacks are formatted briefly (%xmode Minimal): the comparison reads only the exception's
+# name and message, and IPython's full traceback costs a third of a second each.
+FRESH_START = """\
+import os as _os, warnings as _warnings
+import numpy as _np, torch as _torch
+_torch.set_printoptions(profile="default")
+_np.set_printoptions(**{options})
+_torch.set_default_dtype(_torch.float32)
+_torch.set_grad_enabled(True)
+if _torch.are_deterministic_algorithms_enabled():
+    _torch.use_deterministic_algorithms(False)
+_warnings.resetwarnings()
+_os.chdir({folder!r})
+%xmode Minimal
+%reset -f
+"""
+
+
+def _numpy_defaults() -> str:
+    import numpy as np
+
+    return repr(dict(np.get_printoptions()))
+
+
+async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) -> None:
+    """Run each notebook of ``jobs`` top to bottom in one kernel, each from a fresh start.
+
+    A kernel costs seconds to start and to import torch, against a fraction of a second to run
+    a page's cells, so one kernel serves several notebooks in turn, as the doctests serve every
+    page from one interpreter: names, working folder and torch's settings are fresh for each.
+    """
+    if not jobs:
+        return
+    client = NotebookClient(
+        nbformat.v4.new_notebook(),
+        timeout=CELL_TIMEOUT_S,
+        kernel_name="python3",
+        allow_errors=True,
+        shutdown_kernel="immediate",
+        # the kernel's input history (an SQLite file) is of no use to a test run
+        extra_arguments=["--HistoryManager.enabled=False"],
+    )
+    async with client.async_setup_kernel(cwd=str(jobs[0][2]), env=reader_env(display=True)):
+        defaults = _numpy_defaults()
+        for name, notebook, folder in jobs:
+            start = nbformat.v4.new_code_cell(FRESH_START.format(options=defaults, folder=str(folder)))
+            client.nb = nbformat.v4.new_notebook(cells=[start])
+            await client.async_execute_cell(start, 0)
+            failed = [o for o in start.outputs if o["output_type"] == "error"]
+            assert not failed, f"could not reset the kernel before {name}: {failed}"
+            client.nb = notebook
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type == "code":
+                    await client.async_execute_cell(cell, index)
+            results[name] = notebook
+
+
+def run_notebooks(jobs: list[tuple[str, object, Path]]) -> dict:
+    """Execute notebooks in PARALLEL_KERNELS kernels at once; returns them by name, executed."""
+    results: dict = {}
+    shares = [jobs[worker::PARALLEL_KERNELS] for worker in range(PARALLEL_KERNELS)]
+
+    async def run_all():
+        await asyncio.gather(*(_run_in_kernel(share, results) for share in shares))
+
+    asyncio.run(run_all())
+    return results
+
+
+# Runs scripts one after another in one `python`, each as `python script.py` would: from its own
+# folder, as __main__, with that folder first on sys.path and fresh globals. Prints a line per
+# script that failed, with its traceback.
+RUN_SCRIPTS = """
+import os, runpy, sys, traceback
+import matplotlib.pyplot as plt
+for script in sys.argv[1:]:
+    folder = os.path.dirname(script)
+    os.chdir(folder)
+    sys.path.insert(0, folder)
+    sys.argv = [script]
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            print(f"FAILED {script}: exit {stop.code}", flush=True)
+    except BaseException:
+        print(f"FAILED {script}:\\n{traceback.format_exc()}END", flush=True)
+    finally:
+        sys.path.remove(folder)
+        plt.close("all")
+"""
+
+
+def run_scripts(scripts: list[Path]) -> dict[Path, str]:
+    """Run each script alone (its own empty folder) in PARALLEL_KERNELS processes; failures."""
+    shares = [scripts[worker::PARALLEL_KERNELS] for worker in range(PARALLEL_KERNELS)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", RUN_SCRIPTS, *map(str, share)],
+            cwd=share[0].parent, env=reader_env(), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        for share in shares
+        if share
+    ]
+    failures: dict[Path, str] = {}
+    outputs = [(process, process.communicate(timeout=600)[0]) for process in processes]
+    for process, output in outputs:
+        for match in re.finditer(r"^FAILED (\S+?):(.*?)(?=^FAILED |\Z)", output, re.M | re.S):
+            failures[Path(match[1])] = match[2]
+        assert process.returncode == 0, output
+    return failures
+
+
+@pytest.fixture(scope="module")
+def executed_pages(tmp_path_factory) -> dict[Path, tuple]:
+    """Every page's notebook, run top to bottom in a kernel, from a fresh start in an empty
+    folder."""
+    jobs, cells = [], {}
+    for page in PAGES:
+        notebook, _ = page_notebooks.page_downloads(page)
+        cells[page] = page_notebooks.convert_page(page).code_cells
+        jobs.append((page, notebook, tmp_path_factory.mktemp(f"nb-{page.stem}")))
+    executed = run_notebooks(jobs)
+    return {page: (executed[page], cells[page]) for page in PAGES}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_page_notebook_runs_and_shows_what_the_page_shows(executed_pages, page):
+    executed, cells = executed_pages[page]
+    ran = [cell for cell in executed.cells if cell.cell_type == "code"]
+    failures = []
+    for code, cell in zip(ran, cells, strict=True):
+        failure = compare_cell(str(page.relative_to(ROOT)), cell, code.outputs)
+        if failure:
+            failures.append(failure)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_every_page_with_code_has_a_notebook():
+    names = {page.name for page in PAGES}
+    assert names, "no page with pycon blocks found"
+    for page in (ROOT / "docs").glob("*.md"):
+        if "```pycon" in page.read_text(encoding="utf-8"):
+            assert page.name in names
+
+
+def test_page_scripts_run_with_python(tmp_path):
+    """Each page's script runs to its end with `python`, alone in an empty folder."""
+    scripts = []
+    for page in PAGES:
+        _, script = page_notebooks.page_downloads(page)
+        folder = tmp_path / page.stem
+        folder.mkdir()
+        scripts.append(folder / f"{page_notebooks.download_stem(page.stem)}.py")
+        scripts[-1].write_text(script, encoding="utf-8")
+    failures = run_scripts(scripts)
+    assert not failures, "\n\n".join(
+        f"docs/{path.parent.name}.md: `python {path.name}` failed:{trace}"
+        for path, trace in failures.items()
+    )
+
+
+# -- Refusals -----------------------------------------------------------------------------------
+
+
+def test_a_statement_split_over_two_blocks_is_refused_with_file_and_line(tmp_path):
+    page = tmp_path / "split.md"
+    page.write_text(
+        "# Split\n\n```pycon\n>>> import torch\n>>> for i in range(2):\n```\n\n"
+        "```pycon\n>>> print(i)\n0\n```\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(page_notebooks.CellError, match=rf"{re.escape(str(page))}:5: "):
+        page_notebooks.convert_page(page)
+
+
+def test_an_output_the_kernel_does_not_print_fails_with_page_and_line(tmp_path):
+    page = tmp_path / "wrong.md"
+    page.write_text(
+        "# Wrong\n\nText.\n\n```pycon\n>>> x = 1\n>>> x + 1\n3\n```\n", encoding="utf-8"
+    )
+    notebook, _ = page_notebooks.page_downloads(page)
+    client = NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=True)
+    client.execute(cwd=str(tmp_path))
+    (cell,) = page_notebooks.convert_page(page).code_cells
+    (ran,) = [c for c in notebook.cells if c.cell_type == "code"]
+    message = compare_cell(str(page), cell, ran.outputs)
+    assert message and message.startswith(f"{page}:7: ")
+    assert "Expected:\n    3\nGot:\n    2" in message
+
+
+# -- Gallery downloads --------------------------------------------------------------------------
+
+
+def _example_id(example: Path) -> str:
+    return str(example.relative_to(ROOT / "examples"))
+
+
+def _download(built_html: Path, name: str) -> Path:
+    found = sorted(built_html.glob(f"_downloads/*/{name}"))
+    assert len(found) == 1, f"expected one download named {name}, found {found}"
+    return found[0]
+
+
+def test_gallery_script_downloads_run_alone(built_html, tmp_path):
+    """Each example's downloaded .py, alone in an empty folder, runs with only the readers'
+    packages (no examples/ on the path)."""
+    scripts = []
+    for example in EXAMPLES:
+        folder = tmp_path / example.stem
+        folder.mkdir()
+        scripts.append(folder / example.name)
+        scripts[-1].write_bytes(_download(built_html, example.name).read_bytes())
+    failures = run_scripts(scripts)
+    assert not failures, "\n\n".join(
+        f"{path.name} (downloaded .py) failed:{trace}" for path, trace in failures.items()
+    )
+
+
+def test_gallery_notebook_downloads_run_alone_and_draw_every_figure(built_html, tmp_path):
+    jobs = []
+    for example in EXAMPLES:
+        downloaded = _download(built_html, f"{example.stem}.ipynb")
+        notebook = nbformat.reads(downloaded.read_text(encoding="utf-8"), as_version=4)
+        folder = tmp_path / example.stem
+        folder.mkdir()
+        jobs.append((example, notebook, folder))
+    executed = run_notebooks(jobs)
+    failures = []
+    for example in EXAMPLES:
+        outputs = [o for c in executed[example].cells if c.cell_type == "code" for o in c.outputs]
+        for output in outputs:
+            if output["output_type"] == "error":
+                trace = ANSI.sub("", "\n".join(output["traceback"]))
+                failures.append(f"{example.stem}.ipynb (downloaded) raised:\n{trace}")
+        images = sum("image/png" in output.get("data", {}) for output in outputs)
+        drawn = len(re.findall(r"^\s*fig = draw_\w+\(", example.read_text(), flags=re.M))
+        if images != drawn:
+            failures.append(f"{example.stem}.ipynb shows {images} figures; the example draws {drawn}")
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=_example_id)
+def test_gallery_notebook_text_cells_are_markdown(built_html, example):
+    notebook = nbformat.read(_download(built_html, f"{example.stem}.ipynb"), as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            leftover = re.search(r":[\w:]+:`[^`]*`|^\.\. \w+::", cell.source, flags=re.M)
+            assert not leftover, f"{example.stem}.ipynb: reST in a text cell: {leftover[0]!r}"
+
+
+def test_gallery_zips_hold_the_downloads_that_run(built_html):
+    """Each example's zip, and the "download all" archives, hold exactly the standalone .py and
+    .ipynb the tests above run."""
+    runs = {}
+    for example in EXAMPLES:
+        for name in (example.name, f"{example.stem}.ipynb"):
+            runs[name] = _download(built_html, name).read_bytes()
+    archives = [_download(built_html, f"{example.stem}.zip") for example in EXAMPLES]
+    archives += [_download(built_html, f"auto_examples_{kind}.zip") for kind in ("python", "jupyter")]
+    for archive in archives:
+        with zipfile.ZipFile(archive) as opened:
+            members = {Path(info.filename).name: opened.read(info) for info in opened.infolist()}
+        held = [name for name in members if name in runs]
+        assert held, f"{archive.name} holds no example"
+        for name in held:
+            assert members[name] == runs[name], f"{archive.name}: {name} is not the standalone one"
+    with zipfile.ZipFile(_download(built_html, "auto_examples_python.zip")) as every:
+        names = {Path(name).name for name in every.namelist()}
+    assert {example.name for example in EXAMPLES} <= names
+
+
+def test_the_downloads_carry_the_figure_module_not_an_import_of_it(built_html):
+    module = (ROOT / "examples" / f"{standalone_downloads.FIGURE_MODULE}.py").read_text()
+    for example in EXAMPLES:
+        script = _download(built_html, example.name).read_text(encoding="utf-8")
+        assert f"from {standalone_downloads.FIGURE_MODULE} import" not in script
+        assert standalone_downloads._module_body(module)[1] in script
+
+
+def test_a_name_the_figure_module_also_defines_fails_the_build_naming_the_example():
+    with pytest.raises(standalone_downloads.CollisionError, match="plot_x.py: binds CELL_GID"):
+        standalone_downloads.standalone_source(
+            '"""T\n=\n"""\nfrom shape_figures import draw_tensors\nCELL_GID = 1\n',
+            'CELL_GID = "cell"\n',
+            "plot_x.py",
+        )
+
+
+# -- The pages on the built site ------------------------------------------------------------------
+
+
+def test_every_page_offers_its_notebook_and_script(built_html):
+    for page in PAGES:
+        html = (built_html / f"{page.stem}.html").read_text(encoding="utf-8")
+        assert "Download this page as a" in html, page.name
+        stem = page_notebooks.download_stem(page.stem)
+        for suffix in (".ipynb", ".py"):
+            assert f'href="{stem}{suffix}"' in html, page.name
+            assert (built_html / f"{stem}{suffix}").is_file(), page.name
+        notebook, _ = page_notebooks.page_downloads(page)
+        built = nbformat.read(built_html / f"{stem}.ipynb", as_version=4)
+        assert [c.source for c in built.cells if c.cell_type == "code"] == [
+            c.source for c in notebook.cells if c.cell_type == "code"
+        ], f"{page.name}: the built notebook's code is not the page's"
+        for cell in built.cells:
+            if cell.cell_type == "markdown":
+                assert not re.search(r"\{[\w:]+\}`|^:::|^\(\w[\w-]*\)=", cell.source, re.M), (
+                    f"{page.name}: MyST left in a text cell: {cell.source[:200]!r}"
+                )
