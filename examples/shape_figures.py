@@ -614,6 +614,7 @@ def draw_selections(
     ax.axis("off")
     summary = f"Indexing {source_name} {shape_text(source.shape)}: " + "; ".join(described)
     _fit_to_drawing(fig, ax, summary)
+    return fig
 
 
 # -- reductions --
