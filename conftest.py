@@ -1,9 +1,9 @@
 """Doctest set-up for the Markdown pages and README.md, shared by every test run.
 
-Option flags and warning filters live in pyproject.toml; this file holds what configuration
-cannot: the Markdown-aware doctest parser, the seed, the device the pages run on
-(``DOCS_DEVICE``, read in conf/docs_device.py), the doctest namespace, and the record of which
-page passed with which torch on which device (read by the site's "Verified with" stamp).
+Option flags and warning filters live in pyproject.toml; this file holds what configuration cannot:
+the Markdown-aware doctest parser, the seed, the device the pages run on (``DOCS_DEVICE``, read in
+conf/fundamentals_site/docs_device.py), the doctest namespace, and the record of which page passed
+with which torch on which device (read by the site's "Verified with" stamp).
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "conf" / "_ext"))
-sys.path.insert(0, str(ROOT / "conf"))
 
-import docs_device
-from doctest_fences import MarkdownDocTestParser
-from seeding import seed_everything
-from verified_with import record_doctest_results
+from fundamentals_site import docs_device
+from fundamentals_site.doctest_fences import MarkdownDocTestParser
+from fundamentals_site.seeding import seed_everything
+from fundamentals_site.verified_with import record_doctest_results
 
 
 class PageDocTestParser(MarkdownDocTestParser):

@@ -16,8 +16,8 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "conf"))
-import docs_device
-from build_command import HTML_DIR, ROOT, sphinx_build_args
+from fundamentals_site import docs_device
+from fundamentals_site.build_command import HTML_DIR, ROOT, sphinx_build_args
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "virtualenv"
@@ -293,7 +293,7 @@ def doctest_shuffled(session: nox.Session) -> None:
 def reproducible(session: nox.Session) -> None:
     """Build the site twice from clean copies with SOURCE_DATE_EPOCH set: byte-identical HTML."""
     install(session, "test")
-    session.run("python", "tests/reproducible_build.py")
+    session.run("python", "tools/reproducible_build.py", env={"PYTHONPATH": str(ROOT / "conf")})
 
 
 @nox.session(reuse_venv=True)
@@ -303,7 +303,9 @@ def bench(session: nox.Session) -> None:
     `nox -s bench -- --repeat 3` takes the best of three of each measurement.
     """
     install(session, "test")
-    session.run("python", "tests/bench.py", *session.posargs)
+    session.run(
+        "python", "tools/bench.py", *session.posargs, env={"PYTHONPATH": str(ROOT / "conf")}
+    )
 
 
 @nox.session

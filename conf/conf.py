@@ -12,12 +12,11 @@ from pathlib import Path
 
 CONF_DIR = Path(__file__).resolve().parent
 ROOT = CONF_DIR.parent
-sys.path.insert(0, str(CONF_DIR / "_ext"))
+# The project's own package (conf/fundamentals_site: the extensions below, the device choice,
+# the gallery's record): Sphinx runs this file but puts nothing on sys.path for it.
 sys.path.insert(0, str(CONF_DIR))
 
-import api_docs
-import docs_device
-import gallery_record
+from fundamentals_site import api_docs, docs_device, gallery_record
 
 # The device the gallery runs on (DOCS_DEVICE): made torch's default here, so that a CUDA build
 # without a usable GPU stops at once with the reason instead of in the first example. On the CPU
@@ -32,23 +31,24 @@ copyright = "2026, " + author
 extensions = [
     "myst_parser",
     "sphinx_design",
-    "lazy_matplotlib",  # before sphinx_gallery: no pyplot import on a no-op rebuild
+    # before sphinx_gallery: no pyplot import on a no-op rebuild
+    "fundamentals_site.lazy_matplotlib",
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
     "sphinx.ext.intersphinx",
-    "doctest_fences",
-    "reproducible_zips",
-    "thumbnail_alt_text",
+    "fundamentals_site.doctest_fences",
+    "fundamentals_site.reproducible_zips",
+    "fundamentals_site.thumbnail_alt_text",
     # The "Verified with" stamp on every page: torch build, device, the doctests' recorded result.
-    "verified_with",
-    "accessible_html",
-    "light_thumbnails",
+    "fundamentals_site.verified_with",
+    "fundamentals_site.accessible_html",
+    "fundamentals_site.light_thumbnails",
     # A meta description on every page (a build error if one is missing); images sized.
-    "page_meta",
+    "fundamentals_site.page_meta",
     # Every page with code also downloads as <page>.ipynb and <page>.py, made from its source.
-    "page_notebooks",
+    "fundamentals_site.page_notebooks",
     # Gallery downloads carry examples/shape_figures.py inline, so each runs as downloaded.
-    "standalone_downloads",
+    "fundamentals_site.standalone_downloads",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
@@ -62,9 +62,9 @@ myst_heading_anchors = 3
 
 # -- API links ------------------------------------------------------------------------------
 # Every torch API named on a page links to the official reference of the release the pages are
-# verified with (conf/api_docs.py). The inventories hold only pages that exist there, by the
-# committed page lists (conf/make_inventories.py, `nox -s inventory`; tests/test_links.py), so
-# the build needs no network.
+# verified with (conf/fundamentals_site/api_docs.py). The inventories hold only pages that exist
+# there, by the committed page lists (conf/make_inventories.py, `nox -s inventory`;
+# tests/test_links.py), so the build needs no network.
 intersphinx_mapping = {
     "torch": (api_docs.TORCH_DOCS_URL, str(api_docs.INVENTORY_DIR / "torch.inv")),
     "numpy": (api_docs.NUMPY_DOCS_URL, str(api_docs.INVENTORY_DIR / "numpy.inv")),
@@ -116,24 +116,24 @@ sphinx_gallery_conf = {
     "only_warn_on_example_error": False,
     # Print once: a summary assigned to a name is not echoed again through its repr.
     "capture_repr": ("_repr_html_", "__repr__"),
-    # Around each example (conf/gallery_resets.py, each function says why): matplotlib's
-    # defaults back, every generator seeded, the device in use (DOCS_DEVICE) made torch's
-    # default and, after it, checked and recorded. Hence "both": before and after.
+    # Around each example (conf/fundamentals_site/gallery_resets.py, each function says why):
+    # matplotlib's defaults back, every generator seeded, the device in use (DOCS_DEVICE) made
+    # torch's default and, after it, checked and recorded. Hence "both": before and after.
     "reset_modules": (
         "matplotlib",
-        "gallery_resets.reseed",
-        "gallery_resets.freeze_imports_out_of_gc",
-        "gallery_resets.run_on_device",
+        "fundamentals_site.gallery_resets.reseed",
+        "fundamentals_site.gallery_resets.freeze_imports_out_of_gc",
+        "fundamentals_site.gallery_resets.run_on_device",
     ),
     "reset_modules_order": "both",
     # "Download all examples" (auto_examples_python.zip / _jupyter.zip on the gallery's front
-    # page); conf/_ext/standalone_downloads.py makes every example in them run alone.
+    # page); conf/fundamentals_site/standalone_downloads.py makes every example in them run alone.
     "download_all_examples": True,
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
     # Thumbnails are shown at most 160 x 112 CSS pixels: twice that is sharp on a high-density
-    # screen. With conf/_ext/light_thumbnails.py it keeps the pages that show every thumbnail
-    # (the gallery, the annotated notes) within the 300 KB first-load budget
+    # screen. With conf/fundamentals_site/light_thumbnails.py it keeps the pages that show every
+    # thumbnail (the gallery, the annotated notes) within the 300 KB first-load budget
     # (tests/test_browser.py). The default is (400, 280).
     "thumbnail_size": (320, 224),
     # The execution-times pages load jQuery and DataTables from CDNs; the site makes no request
@@ -145,7 +145,8 @@ sphinx_gallery_conf = {
     "min_reported_time": float("inf") if "SOURCE_DATE_EPOCH" in os.environ else 0,
 }
 # Every example runs again when any ran with another torch build, device or figure module
-# (conf/gallery_record.py): the output on a page and the stamp under it always agree.
+# (conf/fundamentals_site/gallery_record.py): the output on a page and the stamp under it always
+# agree.
 sphinx_gallery_conf["run_stale_examples"] = gallery_record.examples_are_stale(
     ROOT / "docs", sphinx_gallery_conf
 )

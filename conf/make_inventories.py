@@ -9,7 +9,7 @@ Where the targets come from
 The candidate names are the public names of the installed torch and NumPy (the releases the
 pages are tested with). A name is written only if the page its link would open exists on the
 hosted docs of that release, by the committed lists ``conf/inventories/pytorch-2.13-pages.txt``
-and ``numpy-2.4-pages.txt`` (format and URLs: ``conf/api_docs.py``). Guessing
+and ``numpy-2.4-pages.txt`` (format and URLs: ``conf/fundamentals_site/api_docs.py``). Guessing
 ``generated/<import path>.html`` is not enough: PyTorch's page names come from the autosummary
 lists of its documentation sources, so ``torch.nn.Flatten`` is documented on
 ``generated/torch.nn.modules.flatten.Flatten.html``, ``torch.Tensor.T`` on ``tensors.html``, and
@@ -41,9 +41,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sphobjinv
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_docs import (
+from fundamentals_site.api_docs import (
     INVENTORY_DIR,
     NUMPY_PAGES,
     TORCH_PAGES,

@@ -3,7 +3,8 @@
 Every size, value, stride and storage offset drawn here is read from the tensors passed in, so a
 figure cannot drift from the code that made them. The gallery's examples import this one module:
 ``conf/conf.py`` puts ``examples/`` on ``sys.path`` for the build, and each example's downloads
-carry this module's code inline (``conf/_ext/standalone_downloads.py``), so they run alone.
+carry this module's code inline (``conf/fundamentals_site/standalone_downloads.py``), so they run
+alone.
 
 Each function returns a new :class:`matplotlib.figure.Figure` whose suptitle says, in words, what
 the figure shows: sphinx-gallery uses a figure's titles as the image's alt text, so panel

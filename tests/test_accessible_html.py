@@ -1,4 +1,4 @@
-"""conf/_ext/accessible_html.py: a toctree caption is a heading with a level.
+"""conf/fundamentals_site/accessible_html.py: a toctree caption is a heading with a level.
 
 Built with Sphinx's own test application (tests/conftest.py: ``build_small_project``), read with
 an HTML parser.
@@ -23,7 +23,9 @@ def captions(build):
 
 
 def test_toctree_caption_is_a_level_2_heading(build_small_project):
-    build = build_small_project({"index.rst": INDEX, "other.rst": OTHER}, ["accessible_html"])
+    build = build_small_project(
+        {"index.rst": INDEX, "other.rst": OTHER}, ["fundamentals_site.accessible_html"]
+    )
     assert build.warnings == ""
     (caption,) = captions(build)
     assert caption["aria-level"] == "2"
@@ -32,10 +34,10 @@ def test_toctree_caption_is_a_level_2_heading(build_small_project):
 
 def test_sphinx_still_leaves_the_caption_without_a_level(build_small_project):
     """The day this fails, sphinx-doc/sphinx#14030 is fixed in the Sphinx in use: remove
-    conf/_ext/accessible_html.py from conf/conf.py and this file."""
+    conf/fundamentals_site/accessible_html.py from conf/conf.py and this file."""
     build = build_small_project({"index.rst": INDEX, "other.rst": OTHER}, [])
     (caption,) = captions(build)
     assert not caption.has_attr("aria-level"), (
         "Sphinx now writes aria-level on toctree captions (sphinx-doc/sphinx#14030 is fixed): "
-        "conf/_ext/accessible_html.py is no longer needed"
+        "conf/fundamentals_site/accessible_html.py is no longer needed"
     )

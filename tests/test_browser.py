@@ -27,8 +27,7 @@ Axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason=_NO_BR
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-sys.path.insert(0, str(ROOT / "conf" / "_ext"))
-from doctest_fences import DOCTEST_LANGUAGES, iter_fences
+from fundamentals_site.doctest_fences import DOCTEST_LANGUAGES, iter_fences
 
 pytestmark = pytest.mark.browser
 

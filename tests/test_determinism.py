@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run_pytest
+from helpers import run_pytest
 
 LEAKING_PAGE = """\
 # Changes global settings

@@ -1,4 +1,4 @@
-"""conf/_ext/doctest_fences.py: a malformed block is an error that says where it is.
+"""conf/fundamentals_site/doctest_fences.py: a malformed block is an error that says where it is.
 
 The build runs every check through Sphinx's own test application (tests/conftest.py:
 ``build_small_project``); tests/test_faults.py checks the same on copies of the whole site.
@@ -7,7 +7,7 @@ The build runs every check through Sphinx's own test application (tests/conftest
 from __future__ import annotations
 
 import pytest
-from doctest_fences import MalformedBlock, check_fence, iter_fences
+from fundamentals_site.doctest_fences import MalformedBlock, check_fence, iter_fences
 
 PAGE = "# A page\n\nText.\n\n```pycon\n>>> x = 1\n>>>x + 1\n2\n```\n"
 
@@ -30,7 +30,7 @@ def test_unclosed_fence_is_reported_where_it_opens():
 
 def test_the_build_warns_at_the_blocks_line(build_small_project):
     build = build_small_project(
-        {"page.md": PAGE}, ["myst_parser", "doctest_fences"], root_doc="page"
+        {"page.md": PAGE}, ["myst_parser", "fundamentals_site.doctest_fences"], root_doc="page"
     )
     (warning,) = build.warnings.splitlines()
     assert "page.md:7: WARNING: no space after the '>>>' prompt" in warning

@@ -27,8 +27,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, copy_site, run_pytest
+from fundamentals_site.build_command import ROOT, copy_site
+from helpers import run_pytest
 
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))

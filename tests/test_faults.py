@@ -13,8 +13,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from conftest import Run, build_site, run_pytest
+from fundamentals_site.build_command import build_site
+from helpers import Run, run_pytest
 
 # Build without executing the gallery: the faults below are in pages and the toctree.
 NO_GALLERY = ("-D", "plot_gallery=0")

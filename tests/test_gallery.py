@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,13 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
-sys.path.insert(0, str(ROOT / "conf"))
-import api_docs
-import docs_device
-import gallery_record
-import gallery_resets
-sys.path.insert(0, str(ROOT / "conf" / "_ext"))
-import standalone_downloads
+from fundamentals_site import (
+    api_docs,
+    docs_device,
+    gallery_record,
+    gallery_resets,
+    standalone_downloads,
+)
 
 EXAMPLES = sorted(EXAMPLES_DIR.rglob("plot_*.py"))
 TOPICS = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/GALLERY_HEADER.rst"))
@@ -92,7 +91,7 @@ def test_every_example_offers_its_py_and_ipynb(site, example):
         assert target.is_file()
     downloaded = next(site.html_dir.glob(f"_downloads/*/{example.name}"))
     # the example as written, with the figure module's code in place of its import
-    # (conf/_ext/standalone_downloads.py; tests/test_notebooks.py runs it alone)
+    # (conf/fundamentals_site/standalone_downloads.py; tests/test_notebooks.py runs it alone)
     module = (EXAMPLES_DIR / "shape_figures.py").read_text(encoding="utf-8")
     assert downloaded.read_text(encoding="utf-8") == standalone_downloads.standalone_source(
         example.read_text(encoding="utf-8"), module, str(example)
@@ -126,7 +125,7 @@ def test_every_example_links_back_to_its_topic_page(site, example):
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
 def test_example_code_links_to_the_torch_reference(site, example):
     # Resolved from conf/inventories/torch.inv: the build fetches no inventory. The reference
-    # is the verified release's (conf/api_docs.py).
+    # is the verified release's (conf/fundamentals_site/api_docs.py).
     links = [
         href
         for href in hrefs(example_page(site, example))

@@ -13,9 +13,9 @@ import io
 import sys
 from contextlib import redirect_stdout
 
-import docs_device
-
-from conftest import copy_site, run_pytest
+from fundamentals_site import docs_device
+from fundamentals_site.build_command import copy_site
+from helpers import run_pytest
 
 SUMMARY_BLOCK = """\
 ```pycon

@@ -1,13 +1,12 @@
 """Every external link of the built site opens a page that exists.
 
-The API references' pages are checked against the committed lists of the real pages of the
-releases the site is verified with (conf/api_docs.py, conf/inventories/*-pages.txt); other hosts'
-links must be accounted for in conf/inventories/other-links.txt. No network is needed.
+The API references' pages are checked against the committed lists of the real pages of the releases
+the site is verified with (conf/fundamentals_site/api_docs.py, conf/inventories/*-pages.txt); other
+hosts' links must be accounted for in conf/inventories/other-links.txt. No network is needed.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,8 +15,7 @@ import sphobjinv
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "conf"))
-import api_docs
+from fundamentals_site import api_docs
 
 REFERENCES = {
     "torch": (api_docs.TORCH_DOCS_URL, api_docs.read_page_list(api_docs.TORCH_PAGES)),

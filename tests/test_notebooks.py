@@ -1,7 +1,7 @@
 """The downloads run as a reader runs them: each page's notebook and script, each gallery example.
 
-- Every page notebook (conf/_ext/page_notebooks.py, made from the page's source as the build
-  makes it) runs top to bottom in a real Jupyter kernel (nbclient + ipykernel) in an empty
+- Every page notebook (conf/fundamentals_site/page_notebooks.py, made from the page's source as
+  the build makes it) runs top to bottom in a real Jupyter kernel (nbclient + ipykernel) in an empty
   folder, and each cell's output is compared with what the page shows, under the doctests' own
   option flags (pyproject.toml). A kernel is an interactive prompt (IPython sets ``sys.ps1``),
   as the doctests are: a value is displayed only as a cell's last expression (the cells end at
@@ -30,19 +30,16 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "conf" / "_ext"))
-sys.path.insert(0, str(ROOT / "conf"))
 
-import page_notebooks
-import standalone_downloads
+from fundamentals_site import page_notebooks, standalone_downloads
 
 PAGES = list(page_notebooks.iter_pages(ROOT / "docs"))
 EXAMPLES = sorted((ROOT / "examples").rglob("plot_*.py"))
 # The doctests' option flags, read from pytest's configuration: the same rules here.
 OPTION_FLAGS = 0
-for _name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
-    "ini_options"
-]["doctest_optionflags"]:
+for _name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"][
+    "doctest_optionflags"
+]:
     OPTION_FLAGS |= doctest.OPTIONFLAGS_BY_NAME[_name]
 # How many kernels run at once: each page needs its own fresh one, and most of a kernel's time
 # is importing torch, which two at a time overlap with the other's waiting.
@@ -163,7 +160,9 @@ async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) ->
     async with client.async_setup_kernel(cwd=str(jobs[0][2]), env=reader_env(display=True)):
         defaults = _numpy_defaults()
         for name, notebook, folder in jobs:
-            start = nbformat.v4.new_code_cell(FRESH_START.format(options=defaults, folder=str(folder)))
+            start = nbformat.v4.new_code_cell(
+                FRESH_START.format(options=defaults, folder=str(folder))
+            )
             client.nb = nbformat.v4.new_notebook(cells=[start])
             await client.async_execute_cell(start, 0)
             failed = [o for o in start.outputs if o["output_type"] == "error"]
@@ -187,16 +186,17 @@ def run_notebooks(jobs: list[tuple[str, object, Path]]) -> dict:
     return results
 
 
-# Runs scripts one after another in one `python`, each as `python script.py` would: from its own
-# folder, as __main__, with that folder first on sys.path and fresh globals. Prints a line per
-# script that failed, with its traceback.
+# Runs scripts one after another in one `python`, each as `python script.py` would from its own
+# folder: as __main__, with fresh globals. (`python script.py` also puts that folder first on
+# sys.path; the downloads import nothing from their folder, since each carries its figure code,
+# so the runner leaves sys.path alone: a download that did import a neighbour fails here.)
+# Prints a line per script that failed, with its traceback.
 RUN_SCRIPTS = """
 import os, runpy, sys, traceback
 import matplotlib.pyplot as plt
 for script in sys.argv[1:]:
     folder = os.path.dirname(script)
     os.chdir(folder)
-    sys.path.insert(0, folder)
     sys.argv = [script]
     try:
         runpy.run_path(script, run_name="__main__")
@@ -206,7 +206,6 @@ for script in sys.argv[1:]:
     except BaseException:
         print(f"FAILED {script}:\\n{traceback.format_exc()}END", flush=True)
     finally:
-        sys.path.remove(folder)
         plt.close("all")
 """
 
@@ -217,9 +216,12 @@ def run_scripts(scripts: list[Path]) -> dict[Path, str]:
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", RUN_SCRIPTS, *map(str, share)],
-            cwd=share[0].parent, env=reader_env(), stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            cwd=share[0].parent,
+            env=reader_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for share in shares
         if share
     ]
@@ -357,7 +359,9 @@ def test_gallery_notebook_downloads_run_alone_and_draw_every_figure(built_html, 
         images = sum("image/png" in output.get("data", {}) for output in outputs)
         drawn = len(re.findall(r"^\s*fig = draw_\w+\(", example.read_text(), flags=re.M))
         if images != drawn:
-            failures.append(f"{example.stem}.ipynb shows {images} figures; the example draws {drawn}")
+            failures.append(
+                f"{example.stem}.ipynb shows {images} figures; the example draws {drawn}"
+            )
     assert not failures, "\n\n".join(failures)
 
 
@@ -378,7 +382,9 @@ def test_gallery_zips_hold_the_downloads_that_run(built_html):
         for name in (example.name, f"{example.stem}.ipynb"):
             runs[name] = _download(built_html, name).read_bytes()
     archives = [_download(built_html, f"{example.stem}.zip") for example in EXAMPLES]
-    archives += [_download(built_html, f"auto_examples_{kind}.zip") for kind in ("python", "jupyter")]
+    archives += [
+        _download(built_html, f"auto_examples_{kind}.zip") for kind in ("python", "jupyter")
+    ]
     for archive in archives:
         with zipfile.ZipFile(archive) as opened:
             members = {Path(info.filename).name: opened.read(info) for info in opened.infolist()}
@@ -400,7 +406,7 @@ def test_the_downloads_carry_the_figure_module_not_an_import_of_it(built_html):
 
 
 def test_a_name_the_figure_module_also_defines_fails_the_build_naming_the_example():
-    with pytest.raises(standalone_downloads.CollisionError, match="plot_x.py: binds CELL_GID"):
+    with pytest.raises(standalone_downloads.CollisionError, match=r"plot_x\.py: binds CELL_GID"):
         standalone_downloads.standalone_source(
             '"""T\n=\n"""\nfrom shape_figures import draw_tensors\nCELL_GID = 1\n',
             'CELL_GID = "cell"\n',

@@ -1,16 +1,15 @@
 """What a search engine and a loading browser read from every built page: a description written
-for that page, and the size of every image before it arrives (conf/_ext/page_meta.py)."""
+for that page, and the size of every image before it arrives
+(conf/fundamentals_site/page_meta.py)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "conf" / "_ext"))
-import page_meta
+from fundamentals_site import page_meta
 
 GENERATED_DIRS = {"_static", "_sources", "_images", "_downloads"}
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A Sphinx app with sphinx-gallery and conf/_ext/lazy_matplotlib.py, set up in a fresh process
-# (this one may have imported pyplot already); prints whether pyplot got imported.
+# A Sphinx app with sphinx-gallery and conf/fundamentals_site/lazy_matplotlib.py, set up in a fresh
+# process (this one may have imported pyplot already); prints whether pyplot got imported.
 SET_UP_GALLERY = """
 import sys, tempfile
 from pathlib import Path
@@ -20,7 +20,7 @@ from sphinx.testing.util import SphinxTestApp
 srcdir = Path(tempfile.mkdtemp()) / "docs"
 srcdir.mkdir()
 (srcdir / "conf.py").write_text(
-    "extensions = ['lazy_matplotlib', 'sphinx_gallery.gen_gallery']\\n"
+    "extensions = ['fundamentals_site.lazy_matplotlib', 'sphinx_gallery.gen_gallery']\\n"
     "sphinx_gallery_conf = {'examples_dirs': [], 'gallery_dirs': []}\\n"
 )
 (srcdir / "index.rst").write_text("Title\\n=====\\n")
@@ -36,7 +36,7 @@ def test_sphinx_gallery_still_has_the_import_lazy_matplotlib_replaces():
 
     assert hasattr(gen_gallery, "_import_matplotlib"), (
         "sphinx-gallery no longer has gen_gallery._import_matplotlib: adapt or remove "
-        "conf/_ext/lazy_matplotlib.py"
+        "conf/fundamentals_site/lazy_matplotlib.py"
     )
 
 
@@ -46,7 +46,7 @@ def test_a_build_that_runs_no_example_does_not_import_pyplot():
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT / "conf" / "_ext"), "PATH": ""},
+        env={"PYTHONPATH": str(ROOT / "conf"), "PATH": ""},
         check=False,
         timeout=120,
     )
@@ -54,5 +54,5 @@ def test_a_build_that_runs_no_example_does_not_import_pyplot():
     assert "WARNINGS ''" in ran.stdout, ran.stdout
     assert "PYPLOT False" in ran.stdout, (
         "sphinx-gallery imported matplotlib.pyplot while reading its configuration: "
-        "conf/_ext/lazy_matplotlib.py no longer prevents it"
+        "conf/fundamentals_site/lazy_matplotlib.py no longer prevents it"
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import matplotlib
 import pytest
 import torch
@@ -12,9 +9,6 @@ from torch import nn
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-
-# The same place conf/conf.py puts on sys.path for the build.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 import shape_figures as sf
 
 

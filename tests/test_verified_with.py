@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,8 @@ import torch
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "conf" / "_ext"))
-sys.path.insert(0, str(ROOT / "conf"))
 
-import docs_device
-import verified_with
+from fundamentals_site import docs_device, verified_with
 
 MD_PAGES = sorted((ROOT / "docs").glob("*.md"))
 
@@ -71,7 +67,7 @@ def build_page(build_small_project, tmp_path, monkeypatch):
 
     def build(text: str = PAGE):
         return build_small_project(
-            {"page.md": text}, ["myst_parser", "verified_with"], root_doc="page"
+            {"page.md": text}, ["myst_parser", "fundamentals_site.verified_with"], root_doc="page"
         )
 
     return build

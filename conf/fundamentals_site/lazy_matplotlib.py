@@ -34,9 +34,9 @@ def setup(app):
         setattr(gen_gallery, PRIVATE_NAME, _select_agg_lazily)
     else:
         logging.getLogger(__name__).warning(
-            f"sphinx-gallery's gen_gallery.{PRIVATE_NAME} is gone: conf/_ext/lazy_matplotlib.py "
-            "no longer keeps pyplot out of a no-op rebuild; adapt it to this sphinx-gallery "
-            "or remove it from conf/conf.py's extensions",
+            f"sphinx-gallery's gen_gallery.{PRIVATE_NAME} is gone: "
+            "conf/fundamentals_site/lazy_matplotlib.py no longer keeps pyplot out of a no-op "
+            "rebuild; adapt it to this sphinx-gallery or remove it from conf/conf.py's extensions",
             type="lazy-matplotlib",
         )
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

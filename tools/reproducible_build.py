@@ -18,8 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import build_site, copy_site
+from fundamentals_site.build_command import build_site, copy_site
 
 # 2026-11-28 00:00:00 UTC: any fixed time will do; it stands in for "the commit's date".
 DEFAULT_EPOCH = "1795824000"

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from doctest_fences import DOCTEST_LANGUAGES, FENCE_RE, iter_fences
+from fundamentals_site.doctest_fences import DOCTEST_LANGUAGES, iter_fences
 
 # The downloads of page ``x`` are ``x-page.ipynb`` and ``x-page.py``: a name with a hyphen can
 # never be imported, so the script of the torchinfo page cannot shadow the torchinfo package
@@ -642,10 +642,10 @@ def iter_pages(docs_dir: Path) -> Iterator[Path]:
 
 
 __all__ = [
+    "METADATA_KEY",
     "CellError",
     "CodeCell",
     "MarkdownCell",
-    "METADATA_KEY",
     "convert_page",
     "exception_name",
     "iter_pages",

@@ -7,7 +7,8 @@ Two records feed the stamp at the foot of every page:
   the torch build and the device. ``DOCS_VERIFICATION_RECORD`` names the file; by default
   ``build/verification.json``. A page whose current source has no matching entry is stamped
   "not recorded", never "passed".
-- the gallery's record (conf/gallery_record.py), written when an example really runs.
+- the gallery's record (conf/fundamentals_site/gallery_record.py), written when an example
+  really runs.
 
 The stamp also names the torch build and device of the Sphinx process itself.
 """
@@ -17,14 +18,10 @@ from __future__ import annotations
 import html
 import json
 import os
-import sys
 from pathlib import Path
 
-CONF_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(CONF_DIR))
-
-import docs_device
-from gallery_record import (
+from fundamentals_site import docs_device
+from fundamentals_site.gallery_record import (
     file_sha256,
     finished_now,
     gallery_dir,

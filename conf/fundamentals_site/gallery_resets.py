@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import gc
 
-import docs_device
-import gallery_record
-from seeding import seed_everything
+from fundamentals_site import docs_device, gallery_record
+from fundamentals_site.seeding import seed_everything
 
 
 def reseed(gallery_conf: dict, fname: str | None) -> None:
@@ -46,7 +45,7 @@ def run_on_device(gallery_conf: dict, fname: str | None, when: str) -> None:
     Before an example: make the device torch's default (an earlier example may have changed
     it). After it: on ``cuda``, an example that allocated nothing on the GPU (its tensors
     silently stayed on the CPU) is a build warning, which ``-W`` makes an error; then what it
-    ran with goes into the gallery's record (conf/gallery_record.py).
+    ran with goes into the gallery's record (conf/fundamentals_site/gallery_record.py).
     """
     if fname is None:
         return

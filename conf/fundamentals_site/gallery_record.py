@@ -1,11 +1,12 @@
 """The gallery's record of what each example ran with, and the one rule for re-running them.
 
-sphinx-gallery skips an example whose source is unchanged (its md5 cache), so the build's own
-torch is no evidence of what an example's output came from. Each time an example really runs,
-conf/gallery_resets.py writes here the torch build, the device and the version of the figure
-module (examples/shape_figures.py, which every figure example imports) it ran with. The record
-feeds each gallery page's "Verified with" stamp (conf/_ext/verified_with.py) and decides, in
-conf/conf.py, whether every example must run again (sphinx-gallery's ``run_stale_examples``).
+sphinx-gallery skips an example whose source is unchanged (its md5 cache), so the build's own torch
+is no evidence of what an example's output came from. Each time an example really runs,
+conf/fundamentals_site/gallery_resets.py writes here the torch build, the device and the version of
+the figure module (examples/shape_figures.py, which every figure example imports) it ran with. The
+record feeds each gallery page's "Verified with" stamp (conf/fundamentals_site/verified_with.py) and
+decides, in conf/conf.py, whether every example must run again (sphinx-gallery's
+``run_stale_examples``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-import docs_device
+from fundamentals_site import docs_device
 
 RECORD_NAME = "executed_with.json"
 # The module every figure example imports: when it changes, every figure may change.

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CONF_DIR = Path(__file__).resolve().parent
+CONF_DIR = Path(__file__).resolve().parent.parent
 INVENTORY_DIR = CONF_DIR / "inventories"
 
 # The releases the pages are verified with (pyproject.toml: torch==2.13.0, numpy==2.4.6).

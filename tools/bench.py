@@ -18,6 +18,7 @@ working tree's caches neither help nor suffer. With ``--repeat N`` each figure i
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -26,8 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import build_site, copy_site
+from fundamentals_site.build_command import build_site, copy_site
 
 # Run the gallery's examples as sphinx-gallery does, minus Sphinx: one process, each example
 # from its own folder, each figure rendered to PNG in memory (the least a figure on a page
@@ -37,8 +37,7 @@ import io, os, runpy, sys
 import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt
-examples_dir, *paths = sys.argv[1:]
-sys.path.insert(0, examples_dir)  # as conf.py does: the examples share a figure module
+paths = sys.argv[1:]  # PYTHONPATH has examples/, as conf.py gives the build: the figure module
 for path in paths:
     os.chdir(os.path.dirname(path))
     runpy.run_path(path, run_name="__main__")
@@ -61,8 +60,10 @@ def checked(result):
     return result
 
 
-def run(*command: str, cwd: Path) -> subprocess.CompletedProcess:
-    return checked(subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False))
+def run(*command: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return checked(
+        subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    )
 
 
 class Measurements:
@@ -93,8 +94,9 @@ class Measurements:
     def examples_once(self) -> float:
         source = self.fresh_copy()
         examples = sorted(str(path) for path in (source / "examples").rglob("plot_*.py"))
-        command = (sys.executable, "-c", RUN_EXAMPLES, str(source / "examples"), *examples)
-        return timed(lambda: run(*command, cwd=source))
+        command = (sys.executable, "-c", RUN_EXAMPLES, *examples)
+        env = {**os.environ, "PYTHONPATH": str(source / "examples")}
+        return timed(lambda: run(*command, cwd=source, env=env))
 
     def doctests(self) -> float:
         source = self.fresh_copy()
@@ -109,7 +111,7 @@ class Measurements:
     def page_notebooks(self) -> float:
         source = self.fresh_copy()
         (source / "tests").mkdir(exist_ok=True)
-        shutil.copy2(Path(__file__).with_name("test_notebooks.py"), source / "tests")
+        shutil.copy2(Path(__file__).parents[1] / "tests" / "test_notebooks.py", source / "tests")
         command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
         test = "tests/test_notebooks.py::test_page_notebook_runs_and_shows_what_the_page_shows"
         return timed(lambda: run(*command, test, cwd=source))

@@ -1,8 +1,8 @@
 """The one seed of every random number generator a page or a gallery example may use.
 
-Read by conftest.py (before each page's doctests) and by conf/gallery_resets.py (before each
-gallery example), so that a page's or an example's random numbers never depend on what ran
-before it.
+Read by conftest.py (before each page's doctests) and by conf/fundamentals_site/gallery_resets.py
+(before each gallery example), so that a page's or an example's random numbers never depend on what
+ran before it.
 """
 
 from __future__ import annotations
