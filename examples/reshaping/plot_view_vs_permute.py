@@ -12,15 +12,23 @@ The page :doc:`/reshaping` has the whole table; the figures are drawn by
 """
 
 # %%
-# Six numbers in a ``(2, 3)`` tensor, and the same storage seen as ``(3, 2)`` by ``view``.
+# Six numbers in a ``(2, 3)`` tensor, and the same storage seen as ``(3, 2)`` by ``view``. Two
+# tensors share memory when their storages start at the same address
+# (``untyped_storage().data_ptr()``; a tensor's own ``data_ptr()`` is where its first element is).
 import matplotlib.pyplot as plt
 import torch
 from shape_figures import draw_memory_layouts
 
 x = torch.arange(6).view(2, 3)
 v = x.view(3, 2)
+
+
+def same_storage(a, b):
+    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+
+
 print("x", x.shape, "stride", x.stride())
-print("x.view(3, 2)", v.shape, "stride", v.stride(), "same storage:", v.data_ptr() == x.data_ptr())
+print("x.view(3, 2)", v.shape, "stride", v.stride(), "same storage:", same_storage(v, x))
 fig = draw_memory_layouts({"x": x, "x.view(3, 2)": v})
 
 # %%
@@ -38,7 +46,7 @@ except RuntimeError as error:
 # order they are read, after which ``view`` works. ``reshape`` does the same copy by itself
 # when it has to.
 c = p.contiguous()
-print("c", c.shape, "stride", c.stride(), "same storage as x:", c.data_ptr() == x.data_ptr())
+print("c", c.shape, "stride", c.stride(), "same storage as x:", same_storage(c, x))
 print(c.view(6))
 print(torch.equal(p.reshape(6), c.view(6)))
 fig = draw_memory_layouts({"x": x, "p = x.permute(1, 0)": p, "c = p.contiguous()": c})
