@@ -31,6 +31,8 @@ copyright = "2026, " + author
 extensions = [
     "myst_parser",
     "sphinx_design",
+    # assets no page uses (sphinx-design's 62 KB among them) left out: the page budget
+    "fundamentals_site.unused_assets",
     # before sphinx_gallery: no pyplot import on a no-op rebuild
     "fundamentals_site.lazy_matplotlib",
     "sphinx_gallery.gen_gallery",

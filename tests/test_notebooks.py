@@ -16,6 +16,7 @@ A failure names the page and the line of the block, or the example.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import doctest
 import os
 import re
@@ -182,8 +183,16 @@ def run_notebooks(jobs: list[tuple[str, object, Path]]) -> dict:
     async def run_all():
         await asyncio.gather(*(_run_in_kernel(share, results) for share in shares))
 
-    asyncio.run(run_all())
+    in_own_thread(asyncio.run, run_all())
     return results
+
+
+def in_own_thread(function, *args):
+    """``function(*args)`` in a thread of its own, where no event loop runs: Playwright's sync
+    API (the browser tests' session-wide browser, tests/conftest.py) keeps one running in the
+    main thread, and asyncio.run() and nbclient refuse to start inside it."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 # Runs scripts one after another in one `python`, each as `python script.py` would from its own
@@ -304,7 +313,7 @@ def test_an_output_the_kernel_does_not_print_fails_with_page_and_line(tmp_path):
     )
     notebook, _ = page_notebooks.page_downloads(page)
     client = NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=True)
-    client.execute(cwd=str(tmp_path))
+    in_own_thread(lambda: client.execute(cwd=str(tmp_path)))
     (cell,) = page_notebooks.convert_page(page).code_cells
     (ran,) = [c for c in notebook.cells if c.cell_type == "code"]
     message = compare_cell(str(page), cell, ran.outputs)
