@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-
 from fundamentals_site.unused_assets import UNUSED_ASSETS, is_unused
 
 
