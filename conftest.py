@@ -12,6 +12,7 @@ import doctest
 import json
 import os
 import sys
+from inspect import signature
 from pathlib import Path
 
 import pytest
@@ -75,13 +76,28 @@ def recording_checker(base: type[doctest.OutputChecker], into: list) -> type:
 _comparisons: list[dict] = []
 
 
+ACTIVE_DEVICE = pytest.StashKey[object]()  # a torch.device, once asked for
+
+
+def active_device(config):
+    """The device the pages run on, made torch's default the first time a test asks for it.
+
+    On the CPU that is when the first page (or a test that uses the doctest namespace) runs, so
+    that a run of tests that never touch torch (the notebook test, say) does not import it.
+    """
+    if ACTIVE_DEVICE not in config.stash:
+        config.stash[ACTIVE_DEVICE] = docs_device.activate()
+    return config.stash[ACTIVE_DEVICE]
+
+
 def pytest_configure(config):
-    """Put torch on the device in use for the whole run (a CUDA request without a GPU fails)."""
-    try:
-        config.docs_device = docs_device.activate()
-    except RuntimeError as error:
-        raise pytest.UsageError(str(error)) from None
-    if config.docs_device.type == "cuda":
+    """On a CUDA run, put torch on the GPU for the whole run at once (a CUDA request without a
+    GPU fails before anything runs) and compare outputs with the CUDA checker."""
+    if docs_device.requested() == "cuda":
+        try:
+            active_device(config)
+        except RuntimeError as error:
+            raise pytest.UsageError(str(error)) from None
         doctest.OutputChecker = docs_device.CudaReprOutputChecker
     if os.environ.get(RECORD_COMPARISONS_ENV):
         doctest.OutputChecker = recording_checker(doctest.OutputChecker, _comparisons)
@@ -116,14 +132,19 @@ def pytest_sessionfinish(session):
 def pytest_terminal_summary(terminalreporter, config):
     written = getattr(config, "verification_record", None)
     if written:
-        terminalreporter.write_line(f"verification record ({config.docs_device}): {written}")
+        device = config.stash.get(ACTIVE_DEVICE, docs_device.requested())
+        terminalreporter.write_line(f"verification record ({device}): {written}")
 
 
 @pytest.fixture(autouse=True)
-def _seeded_torch():
-    """Every page and test starts from the same random state and print settings, and leaves
-    torch's global settings as it found them, so that pages pass in any order and on repeat
-    (`nox -s doctest_shuffled`)."""
+def _seeded_torch(request):
+    """Every page and every test that uses torch starts from the same random state and print
+    settings, and leaves torch's global settings as it found them, so that pages pass in any
+    order and on repeat (`nox -s doctest_shuffled`). A test module that never imported torch
+    does not pay for importing it here."""
+    if request.node.path.suffix != ".md" and "torch" not in sys.modules:
+        yield
+        return
 
     import numpy as np
     import torch
@@ -173,14 +194,19 @@ def _doctest_namespace(doctest_namespace, request):
     ``device`` is the device in use (``DOCS_DEVICE``): ``torch.device("cpu")`` unless the run
     is on the GPU.
     """
-    doctest_namespace["device"] = request.config.docs_device
+    test_function = request.function if request.node.path.suffix == ".py" else None
+    asks_for_it = (
+        test_function is not None and "doctest_namespace" in signature(test_function).parameters
+    )
+    if request.node.path.suffix == ".md" or asks_for_it:
+        doctest_namespace["device"] = active_device(request.config)
 
 
 @pytest.fixture(autouse=True)
 def _page_really_ran_on_the_device(request):
     """On a CUDA run, a page that put nothing on the GPU, or moved torch's default device off
     it, fails: its tensors silently stayed on the CPU."""
-    if request.config.docs_device.type != "cuda" or request.node.path.suffix != ".md":
+    if docs_device.requested() != "cuda" or request.node.path.suffix != ".md":
         yield
         return
     import torch
