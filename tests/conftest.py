@@ -119,8 +119,9 @@ def site_url(built_html, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium driven by Playwright, one for the whole run.
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's ``browser`` fixture, launched on Debian's Chromium (never a browser
+    download) with the flags a closed network needs.
 
     Without Chromium the browser tests skip with a one-line reason, unless BROWSER_REQUIRED is
     set (`nox -s tests` sets it): there a missing browser fails them.
@@ -133,12 +134,7 @@ def browser():
         if os.environ.get(BROWSER_REQUIRED_ENV):
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
