@@ -21,7 +21,10 @@ from sphinx.ext.doctest import doctestopt_re
 
 # Without the `browser` dependency group (a bare `pytest` in the doctest environment, say) these
 # tests are skipped with this one line; `nox -s tests` installs the group.
-_NO_BROWSER_GROUP = "browser tests: playwright, pytest-playwright or axe-playwright-python missing (`browser` group)"
+_NO_BROWSER_GROUP = (
+    "browser tests: playwright, pytest-playwright or axe-playwright-python missing "
+    "(`browser` group)"
+)
 pytest.importorskip("playwright.sync_api", reason=_NO_BROWSER_GROUP)
 pytest.importorskip("pytest_playwright", reason=_NO_BROWSER_GROUP)
 Axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason=_NO_BROWSER_GROUP).Axe
