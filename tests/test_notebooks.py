@@ -313,7 +313,7 @@ def test_an_output_the_kernel_does_not_print_fails_with_page_and_line(tmp_path):
     )
     notebook, _ = page_notebooks.page_downloads(page)
     client = NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=True)
-    in_own_thread(lambda: client.execute(cwd=str(tmp_path)))
+    in_own_thread(asyncio.run, client.async_execute(cwd=str(tmp_path)))
     (cell,) = page_notebooks.convert_page(page).code_cells
     (ran,) = [c for c in notebook.cells if c.cell_type == "code"]
     message = compare_cell(str(page), cell, ran.outputs)
