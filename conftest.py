@@ -12,7 +12,6 @@ import doctest
 import json
 import os
 import sys
-from inspect import signature
 from pathlib import Path
 
 import pytest
@@ -186,20 +185,23 @@ def _interactive_prompt(request):
             setattr(sys, name, value)
 
 
-@pytest.fixture(autouse=True)
-def _doctest_namespace(doctest_namespace, request):
+@pytest.fixture
+def page_names(request) -> dict:
     """Names every page may use without importing. Pages still import torch themselves, so
     that a block copied into a fresh Python runs.
 
     ``device`` is the device in use (``DOCS_DEVICE``): ``torch.device("cpu")`` unless the run
-    is on the GPU.
+    is on the GPU. The copy-button test (tests/test_browser.py) defines the same names in the
+    fresh Python it pastes into.
     """
-    test_function = request.function if request.node.path.suffix == ".py" else None
-    asks_for_it = (
-        test_function is not None and "doctest_namespace" in signature(test_function).parameters
-    )
-    if request.node.path.suffix == ".md" or asks_for_it:
-        doctest_namespace["device"] = active_device(request.config)
+    return {"device": active_device(request.config)}
+
+
+@pytest.fixture(autouse=True)
+def _doctest_namespace(doctest_namespace, request):
+    """The pages get page_names; other tests do not pay for them (they import torch)."""
+    if request.node.path.suffix == ".md":
+        doctest_namespace.update(request.getfixturevalue("page_names"))
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,8 @@ nox.options.sessions = ["lint", "docs", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 REQUIREMENTS_DIR = ROOT / "requirements"
+# What the doctests run: every page, and this README's example.
+DOCTEST_PATHS = ("docs", "README.md")
 # What each session installs: a name, and the dependency groups of pyproject.toml it holds.
 # `nox -s lock` resolves each set with uv into requirements/<name>.txt: exact versions of every
 # package, transitive ones included, each with its hashes. A set with the "torch" group also
@@ -115,7 +117,7 @@ def docs(session: nox.Session) -> None:
     very run; a failing page fails the session before anything is built.
     """
     install(session, "test")
-    session.run("pytest", "-p", "no:cacheprovider", "-q", "docs", "README.md")
+    session.run("pytest", "-p", "no:cacheprovider", "-q", *DOCTEST_PATHS)
     session.run("sphinx-build", *sphinx_build_args(HTML_DIR, *session.posargs))
     session.log(f"HTML written to {HTML_DIR / 'index.html'}")
 
@@ -140,7 +142,7 @@ def serve(session: nox.Session) -> None:
 def doctest(session: nox.Session) -> None:
     """Run the doctests of every page and of README.md."""
     install(session, "test")
-    session.run("pytest", "docs", "README.md", *session.posargs)
+    session.run("pytest", *DOCTEST_PATHS, *session.posargs)
 
 
 @nox.session(reuse_venv=True)
@@ -206,7 +208,7 @@ def doctest_matrix(session: nox.Session, device: str, torch: str) -> None:
     python, env, _ = prepare_cell(session, device, torch)
     session.run(
         python, "-m", "pytest", "-p", "no:cacheprovider",
-        "docs", "README.md", *session.posargs, env=env, external=True,
+        *DOCTEST_PATHS, *session.posargs, env=env, external=True,
     )  # fmt: skip
 
 

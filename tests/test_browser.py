@@ -11,12 +11,12 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import doctest_flags
 from sphinx.ext.doctest import doctestopt_re
 
 # Without the `browser` dependency group (a bare `pytest` in the doctest environment, say) these
@@ -30,7 +30,6 @@ pytest.importorskip("pytest_playwright", reason=_NO_BROWSER_GROUP)
 Axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason=_NO_BROWSER_GROUP).Axe
 
 ROOT = Path(__file__).resolve().parent.parent
-PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 from fundamentals_site.doctest_fences import DOCTEST_LANGUAGES, iter_fences
 
 pytestmark = pytest.mark.browser
@@ -310,13 +309,13 @@ print("STATEMENTS " + json.dumps(statements))
 """
 
 
-def provided_names_setup(doctest_namespace) -> str:
+def provided_names_setup(page_names) -> str:
     """Code that defines, in a fresh Python, the names the doctests get from conftest.py
     without defining them (``device``; docs/devices.md tells the reader what it is)."""
     import torch
 
     lines = ["import torch"]
-    for name, value in sorted(doctest_namespace.items()):
+    for name, value in sorted(page_names.items()):
         if isinstance(value, torch.device):
             lines.append(f"{name} = torch.device({str(value)!r})")
         else:
@@ -331,18 +330,8 @@ def code_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
-def checker_flags(example: doctest.Example) -> int:
-    """The flags doctest compares ``example`` with: pyproject.toml's, then the example's own."""
-    flags = 0
-    for name in PYPROJECT["tool"]["pytest"]["ini_options"]["doctest_optionflags"]:
-        flags |= doctest.OPTIONFLAGS_BY_NAME[name]
-    for flag, enabled in example.options.items():
-        flags = flags | flag if enabled else flags & ~flag
-    return flags
-
-
 @pytest.mark.parametrize("page", COPY_PAGES)
-def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, doctest_namespace, page):
+def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, page_names, page):
     """Each doctest block's copy button gives its code without prompts or outputs; the page's
     blocks, pasted one after another into a fresh Python prompt (PASTE_RUNNER) in which only the
     doctest namespace's names are defined, print what the page shows under each statement,
@@ -370,7 +359,7 @@ def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, doctest_
 
     result = subprocess.run(
         [sys.executable, "-I", "-c", PASTE_RUNNER],
-        input=json.dumps({"setup": provided_names_setup(doctest_namespace), "blocks": copied}),
+        input=json.dumps({"setup": provided_names_setup(page_names), "blocks": copied}),
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -388,7 +377,7 @@ def test_copy_button_copies_code_that_runs(browser, site_url, tmp_path, doctest_
     differences = []
     for example, ran in zip(examples, statements, strict=True):
         where = f"docs/{page}:{example.lineno + 1}"
-        flags = checker_flags(example)
+        flags = doctest_flags(example.options)
         if example.exc_msg is not None:
             if ran["raised"] is None or not checker.check_output(
                 example.exc_msg, ran["raised"], flags

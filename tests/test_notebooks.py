@@ -22,7 +22,6 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -33,15 +32,10 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 from fundamentals_site import page_notebooks, standalone_downloads
+from helpers import doctest_flags
 
 PAGES = list(page_notebooks.iter_pages(ROOT / "docs"))
 EXAMPLES = sorted((ROOT / "examples").rglob("plot_*.py"))
-# The doctests' option flags, read from pytest's configuration: the same rules here.
-OPTION_FLAGS = 0
-for _name in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"][
-    "doctest_optionflags"
-]:
-    OPTION_FLAGS |= doctest.OPTIONFLAGS_BY_NAME[_name]
 # How many kernels run at once: each page needs its own fresh one, and most of a kernel's time
 # is importing torch, which two at a time overlap with the other's waiting.
 PARALLEL_KERNELS = int(os.environ.get("NOTEBOOK_KERNELS", "2"))
@@ -78,19 +72,12 @@ def _cell_text(outputs) -> tuple[str, str, dict | None]:
     return "".join(shown), "".join(errors), raised
 
 
-def _flags(options: dict[int, bool]) -> int:
-    flags = OPTION_FLAGS
-    for flag, on in options.items():
-        flags = flags | flag if on else flags & ~flag
-    return flags
-
-
 def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | None:
     """None if the kernel's outputs are what the page shows, else a message naming the line."""
     where = f"{where}:{cell.line}"
     expected = cell.shown
     checker = doctest.OutputChecker()
-    flags = _flags(expected.options)
+    flags = doctest_flags(expected.options)
     shown, stderr, raised = _cell_text(outputs)
     if stderr.strip():
         return f"{where}: the cell wrote to stderr (a warning fails a page):\n{stderr}"

@@ -111,7 +111,8 @@ class Measurements:
     def page_notebooks(self) -> float:
         source = self.fresh_copy()
         (source / "tests").mkdir(exist_ok=True)
-        shutil.copy2(Path(__file__).parents[1] / "tests" / "test_notebooks.py", source / "tests")
+        for name in ("test_notebooks.py", "helpers.py"):
+            shutil.copy2(Path(__file__).parents[1] / "tests" / name, source / "tests")
         command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
         test = "tests/test_notebooks.py::test_page_notebook_runs_and_shows_what_the_page_shows"
         return timed(lambda: run(*command, test, cwd=source))
