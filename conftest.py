@@ -99,6 +99,11 @@ def pytest_configure(config):
             raise pytest.UsageError(str(error)) from None
         doctest.OutputChecker = docs_device.CudaReprOutputChecker
     if os.environ.get(RECORD_COMPARISONS_ENV):
+        if hasattr(config, "workerinput"):
+            raise pytest.UsageError(
+                f"{RECORD_COMPARISONS_ENV} records the comparisons of one process: "
+                "run it without pytest-xdist's -n"
+            )
         doctest.OutputChecker = recording_checker(doctest.OutputChecker, _comparisons)
 
 
@@ -124,7 +129,9 @@ def pytest_sessionfinish(session):
         Path(os.environ[RECORD_COMPARISONS_ENV]).write_text(
             json.dumps(_comparisons, indent=1), encoding="utf-8"
         )
-    if _page_outcomes:
+    # Under pytest-xdist every page's report also reaches the controller, which writes the
+    # record alone: workers writing the one file at once would lose each other's pages.
+    if _page_outcomes and not hasattr(session.config, "workerinput"):
         session.config.verification_record = record_doctest_results(ROOT, _page_outcomes)
 
 

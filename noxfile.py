@@ -153,8 +153,10 @@ def tests(session: nox.Session) -> None:
     `nox -s tests -- -m "not browser"` leaves them out.
     """
     install(session, "browser-tests")
-    # A missing Chromium fails the browser tests here (a bare pytest skips them).
-    session.run("pytest", *session.posargs, env={"BROWSER_REQUIRED": "1"})
+    # A missing Chromium fails the browser tests here (a bare pytest skips them). The suite is
+    # spread over every core (pytest-xdist; tests/conftest.py's once_per_run shares what is
+    # computed once, the built site first); `-n 0` in the arguments runs it in one process.
+    session.run("pytest", "-n", "auto", *session.posargs, env={"BROWSER_REQUIRED": "1"})
 
 
 def gpu_present() -> bool:

@@ -5,17 +5,49 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import pickle
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from filelock import FileLock
 from fundamentals_site.build_command import ROOT, SiteBuild, build_site, copy_site
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> SiteBuild:
+def once_per_run(tmp_path_factory):
+    """``once_per_run(name, compute)``: ``compute()``, run once in the whole test run, its
+    result shared with every pytest-xdist worker.
+
+    `nox -s tests` spreads the tests over several worker processes, and a test that needs a
+    costly result (the built site, every notebook executed) may land on any of them. The first
+    worker to ask computes it under a file lock in the run's shared temporary folder and
+    pickles it there; the others wait for the lock and unpickle it (pytest-xdist's documented
+    recipe; the pickle is this run's own, written and read by the same code). Without xdist the
+    result is computed in the process.
+    """
+    computed = {}
+
+    def run(name: str, compute):
+        if name not in computed:
+            if not os.environ.get("PYTEST_XDIST_WORKER"):  # no xdist: the only process
+                computed[name] = compute()
+                return computed[name]
+            shared = tmp_path_factory.getbasetemp().parent  # one folder for every worker
+            result = shared / f"{name}.pickle"
+            with FileLock(shared / f"{name}.lock"):
+                if not result.is_file():
+                    result.write_bytes(pickle.dumps(compute()))
+            computed[name] = pickle.loads(result.read_bytes())
+        return computed[name]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, once_per_run) -> SiteBuild:
     """The site, built once per test run into a temporary directory.
 
     SITE_HTML=<dir> reuses a site already built there (by `nox -s docs`, say) instead.
@@ -23,7 +55,14 @@ def site(tmp_path_factory) -> SiteBuild:
     prebuilt = os.environ.get("SITE_HTML")
     if prebuilt:
         return SiteBuild(Path(prebuilt), 0, "")
-    return build_site(tmp_path_factory.mktemp("site") / "html")
+    return once_per_run("site", lambda: build_site(tmp_path_factory.mktemp("site") / "html"))
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that need the built site run after those that do not, in collection order
+    otherwise: under pytest-xdist the other workers go on with those while one worker builds
+    the site (about half a minute), instead of waiting for it."""
+    items.sort(key=lambda item: "site" in getattr(item, "fixturenames", ()))
 
 
 # -- Small Sphinx projects: one extension at a time, through Sphinx's own test application ------
@@ -88,7 +127,6 @@ CHROMIUM_ARGS = [
 SUB_PATH = "/project/"
 # Screenshots of failing pages and the page-weight table; gitignored.
 RESULTS_DIR = ROOT / "test-results"
-PAGE_WEIGHTS = pytest.StashKey[dict[str, int]]()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -145,14 +183,30 @@ def screenshot_dir() -> Path:
     return directory
 
 
-@pytest.fixture(scope="session")
-def page_weights(request) -> dict[str, int]:
-    """Bytes each page loads on a first visit, filled by the browser tests, printed at the end."""
-    return request.config.stash.setdefault(PAGE_WEIGHTS, {})
+# The property under which a browser test reports a page's weight. Reports reach the process that
+# prints the summary (the pytest-xdist controller, or the only process) with their properties.
+PAGE_WEIGHT_PROPERTY = "page_weight"
+
+
+@pytest.fixture
+def record_page_weight(record_property):
+    """``record_page_weight(page, bytes)``: a page's first-load weight, for the end summary."""
+    return lambda page, size: record_property(PAGE_WEIGHT_PROPERTY, (page, size))
+
+
+# Bytes each page loads on a first visit, collected from the browser tests' reports.
+_page_weights: dict[str, int] = {}
+
+
+def pytest_runtest_logreport(report):
+    for name, value in report.user_properties:
+        if name == PAGE_WEIGHT_PROPERTY:
+            page, size = value
+            _page_weights[page] = size
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    weights = config.stash.get(PAGE_WEIGHTS, {})
+    weights = _page_weights
     if not weights:
         return
     lines = [f"{'KB':>7}  page (with its assets, first load)"]

@@ -36,8 +36,12 @@ DIGIT = re.compile(r"\d")
 
 
 @pytest.fixture(scope="module")
-def comparisons(tmp_path_factory) -> dict[str, list[dict]]:
+def comparisons(tmp_path_factory, once_per_run) -> dict[str, list[dict]]:
     """Every comparison the doctests of the pages and README.md made, by page."""
+    return once_per_run("comparisons", lambda: record_comparisons(tmp_path_factory))
+
+
+def record_comparisons(tmp_path_factory) -> dict[str, list[dict]]:
     out = tmp_path_factory.mktemp("comparisons")
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env["DOCS_RECORD_COMPARISONS"] = str(out / "comparisons.json")
@@ -54,7 +58,7 @@ def comparisons(tmp_path_factory) -> dict[str, list[dict]]:
     by_page = defaultdict(list)
     for comparison in json.loads((out / "comparisons.json").read_text(encoding="utf-8")):
         by_page[comparison["test"].split("::")[0]].append(comparison)
-    return by_page
+    return dict(by_page)
 
 
 def one_digit_changes(text: str):

@@ -1,19 +1,23 @@
 """Every way of breaking the site is caught, by the command meant to catch it, with the place.
 
-Each test copies the site's sources into a temporary directory, injects one fault, runs the
-command that should catch it in a fresh process, and checks that the command fails and that
-its message names the file (and the line, where the fault has one). Pages are broken by
-appending to docs/index.md (every site has it, and it is in the build), so the fault's line is
-known. Builds that do not need the gallery run with ``plot_gallery=0``: seconds, not minutes.
+The tests copy the site's sources into a temporary directory, inject faults, run the command
+that should catch them in a fresh process, and check that the command fails and that it
+reports each fault at its file (and line, where the fault has one). Faults of one kind share a
+copy and a run: each fault is on a page of its own, and its report must name that page and
+line, so one run proves each fault is caught on its own (a build costs about ten seconds; one
+build per fault cost a minute and a half). Builds that do not need the gallery run with
+``plot_gallery=0``.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fundamentals_site.build_command import build_site
+from fundamentals_site.build_command import SiteBuild, build_site, copy_site
 from helpers import Run, run_pytest
 
 # Build without executing the gallery: the faults below are in pages and the toctree.
@@ -30,11 +34,46 @@ def append_block(page: Path, text: str) -> int:
     return original.count("\n") + 1
 
 
-def assert_names(output: str, path: Path, line: int | None = None) -> None:
-    where = f"{path}:{line}" if line is not None else str(path)
-    # pytest names a page relative to its rootdir, Sphinx by its absolute path.
-    relative = f"{path.parent.name}/{path.name}" + (f":{line}" if line is not None else "")
-    assert where in output or relative in output, f"expected {where!r} in:\n{output}"
+@dataclass(frozen=True)
+class FaultPage:
+    path: Path
+    line: int  # the 1-based line of the fault's first line
+
+    def where(self, offset: int = 0) -> str:
+        return f"{self.path.parent.name}/{self.path.name}:{self.line + offset}"
+
+
+def write_fault_pages(root: Path, faults: dict[str, str], prefix: str) -> dict[str, FaultPage]:
+    """One page per fault under ``root``/docs, listed in index.md's toctree, each holding the
+    fault's text after a title and a sentence; returns where each fault starts."""
+    docs = root / "docs"
+    pages = {}
+    for number, (fault, text) in enumerate(faults.items()):
+        path = docs / f"{prefix}-{number}.md"
+        path.write_text(f"# Fault: {fault}\n\nBroken on purpose.\n\n{text}", encoding="utf-8")
+        pages[fault] = FaultPage(path, 5)
+    listed = "\n".join(path.path.stem for path in pages.values())
+    append_block(docs / "index.md", f"```{{toctree}}\n:hidden:\n\n{listed}\n```\n")
+    return pages
+
+
+def build_report_line(output: str, where: str, words: str) -> str:
+    """The line of a build's output that reports ``words`` at ``where`` (``dir/page.md:line``;
+    Sphinx writes the absolute path)."""
+    for line in output.splitlines():
+        if where in line and words in line:
+            return line
+    raise AssertionError(f"no line reports {words!r} at {where!r} in:\n{output}")
+
+
+def pytest_report_of(output: str, page: Path) -> str:
+    """The section of a pytest run's output that reports ``page`` failing (a failed doctest or
+    an error collecting it)."""
+    sections = re.split(r"^_{3,} (.+?) _{3,}$", output, flags=re.M)
+    for title, body in zip(sections[1::2], sections[2::2], strict=True):
+        if title.endswith((f" {page.name}", f"/{page.name}")):
+            return body
+    raise AssertionError(f"pytest reports no failure of {page.name}:\n{output}")
 
 
 # -- Faults in a page, caught by the doctests ----------------------------------------------------
@@ -61,23 +100,6 @@ DOCTEST_FAULTS = {
     ),
     "deprecation warning": (DEPRECATED_CALL, 6, "DeprecationWarning: old_api() is deprecated"),
 }
-
-
-def run_doctests_with_block(site_copy: Path, block: str, offset: int) -> tuple[Run, Path, int]:
-    """Append ``block`` to the copy's docs/index.md and run that page's doctests; return the
-    run, the page and the line the fault is expected to be reported at."""
-    page = site_copy / "docs" / "index.md"
-    start = append_block(page, block)
-    return run_pytest(site_copy, "docs/index.md"), page, start + offset
-
-
-@pytest.mark.parametrize("fault", DOCTEST_FAULTS)
-def test_fault_in_a_page_fails_the_doctests(site_copy, fault):
-    block, offset, report = DOCTEST_FAULTS[fault]
-    run, page, line = run_doctests_with_block(site_copy, block, offset)
-    assert run.returncode == 1, run.output
-    assert report in run.output
-    assert_names(run.output, page, line)
 
 
 # -- Malformed blocks, caught by the doctests and by the build -------------------------------
@@ -109,49 +131,86 @@ MALFORMED_BLOCKS = {
 }
 
 
-@pytest.mark.parametrize("fault", MALFORMED_BLOCKS)
-def test_malformed_block_fails_the_doctests(site_copy, fault):
-    block, offset, message = MALFORMED_BLOCKS[fault]
-    run, page, line = run_doctests_with_block(site_copy, block, offset)
+# Every page fault the doctests must catch: (block, offset of the reported line from the
+# block's first line, words of the report).
+DOCTEST_CAUGHT = {**DOCTEST_FAULTS, **MALFORMED_BLOCKS}
+
+
+@pytest.fixture(scope="module")
+def doctest_run(tmp_path_factory, once_per_run) -> tuple[Run, dict[str, FaultPage]]:
+    """One pytest run over a copy of the site with a page for each fault of DOCTEST_CAUGHT."""
+
+    def run_them() -> tuple[Run, dict[str, FaultPage]]:
+        root = copy_site(tmp_path_factory.mktemp("doctest-faults") / "site")
+        blocks = {fault: block for fault, (block, _, _) in DOCTEST_CAUGHT.items()}
+        pages = write_fault_pages(root, blocks, "doctest-fault")
+        # A malformed block fails its page's collection; the other pages must still run.
+        run = run_pytest(
+            root,
+            "--continue-on-collection-errors",
+            *(f"docs/{page.path.name}" for page in pages.values()),
+        )
+        return run, pages
+
+    return once_per_run("doctest-faults", run_them)
+
+
+@pytest.mark.parametrize("fault", DOCTEST_CAUGHT)
+def test_fault_in_a_page_fails_the_doctests_at_its_line(doctest_run, fault):
+    run, pages = doctest_run
+    _, offset, report = DOCTEST_CAUGHT[fault]
     assert run.returncode != 0, run.output
-    assert message in run.output
-    assert_names(run.output, page, line)
+    section = pytest_report_of(run.output, pages[fault].path)
+    assert report in section, section
+    assert pages[fault].where(offset) in section, section
+
+
+@pytest.fixture(scope="module")
+def faulty_build(tmp_path_factory, once_per_run) -> tuple[SiteBuild, dict[str, FaultPage]]:
+    """One build of a copy of the site with a page for each malformed block, a broken
+    reference at the end of index.md and a page that no toctree lists."""
+
+    def build_it() -> tuple[SiteBuild, dict[str, FaultPage]]:
+        root = copy_site(tmp_path_factory.mktemp("build-faults") / "site")
+        blocks = {fault: block for fault, (block, _, _) in MALFORMED_BLOCKS.items()}
+        pages = write_fault_pages(root, blocks, "malformed")
+        index = root / "docs" / "index.md"
+        reference = "See {ref}`no-such-section` and {py:func}`torch.no_such_function`.\n"
+        pages["broken reference"] = FaultPage(index, append_block(index, reference))
+        stray = root / "docs" / "stray.md"
+        stray.write_text("# A page no toctree lists\n\nNothing links here.\n", encoding="utf-8")
+        pages["stray page"] = FaultPage(stray, 0)
+        return build_site(root.parent / "html", *NO_GALLERY, root=root), pages
+
+    return once_per_run("build-faults", build_it)
 
 
 @pytest.mark.parametrize("fault", MALFORMED_BLOCKS)
-def test_malformed_block_fails_the_build(site_copy, tmp_path, fault):
-    block, offset, message = MALFORMED_BLOCKS[fault]
-    page = site_copy / "docs" / "index.md"
-    start = append_block(page, block)
-    build = build_site(tmp_path / "html", *NO_GALLERY, root=site_copy)
+def test_malformed_block_fails_the_build_at_its_line(faulty_build, fault):
+    build, pages = faulty_build
+    _, offset, message = MALFORMED_BLOCKS[fault]
     assert build.returncode != 0, build.output
-    assert message in build.output
-    assert_names(build.output, page, start + offset)
+    build_report_line(build.output, pages[fault].where(offset), message)
 
 
 # -- Faults in the site's structure, caught by the build -------------------------------------
 
 
-def test_broken_cross_reference_fails_the_build(site_copy, tmp_path):
-    page = site_copy / "docs" / "index.md"
-    start = append_block(
-        page, "See {ref}`no-such-section` and {py:func}`torch.no_such_function`.\n"
-    )
-    build = build_site(tmp_path / "html", *NO_GALLERY, root=site_copy)
+def test_broken_cross_reference_fails_the_build(faulty_build):
+    build, pages = faulty_build
     assert build.returncode != 0, build.output
-    assert "undefined label: 'no-such-section'" in build.output
-    assert "torch.no_such_function" in build.output
-    assert_names(build.output, page, start)
+    where = pages["broken reference"].where()
+    build_report_line(build.output, where, "undefined label: 'no-such-section'")
+    build_report_line(build.output, where, "torch.no_such_function")
 
 
-def test_page_in_no_toctree_fails_the_build(site_copy, tmp_path):
-    page = site_copy / "docs" / "stray.md"
-    page.write_text("# A page no toctree lists\n\nNothing links here.\n", encoding="utf-8")
-    build = build_site(tmp_path / "html", *NO_GALLERY, root=site_copy)
+def test_page_in_no_toctree_fails_the_build(faulty_build):
+    build, pages = faulty_build
     assert build.returncode != 0, build.output
-    assert "document isn't included in any toctree" in build.output
     # Sphinx names the page; the fault (a missing toctree entry) has no line of its own.
-    assert_names(build.output, page)
+    stray = pages["stray page"].path
+    where = f"{stray.parent.name}/{stray.name}"
+    build_report_line(build.output, where, "document isn't included in any toctree")
 
 
 def test_gallery_example_that_raises_fails_the_build(bare_site_copy, tmp_path):

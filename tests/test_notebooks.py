@@ -231,16 +231,20 @@ def run_scripts(scripts: list[Path]) -> dict[Path, str]:
 
 
 @pytest.fixture(scope="module")
-def executed_pages(tmp_path_factory) -> dict[Path, tuple]:
+def executed_pages(tmp_path_factory, once_per_run) -> dict[Path, tuple]:
     """Every page's notebook, run top to bottom in a kernel, from a fresh start in an empty
-    folder."""
-    jobs, cells = [], {}
-    for page in PAGES:
-        notebook, _ = page_notebooks.page_downloads(page)
-        cells[page] = page_notebooks.convert_page(page).code_cells
-        jobs.append((page, notebook, tmp_path_factory.mktemp(f"nb-{page.stem}")))
-    executed = run_notebooks(jobs)
-    return {page: (executed[page], cells[page]) for page in PAGES}
+    folder (once per test run: tests/conftest.py's once_per_run)."""
+
+    def execute() -> dict[Path, tuple]:
+        jobs, cells = [], {}
+        for page in PAGES:
+            notebook, _ = page_notebooks.page_downloads(page)
+            cells[page] = page_notebooks.convert_page(page).code_cells
+            jobs.append((page, notebook, tmp_path_factory.mktemp(f"nb-{page.stem}")))
+        executed = run_notebooks(jobs)
+        return {page: (executed[page], cells[page]) for page in PAGES}
+
+    return once_per_run("page-notebooks", execute)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)

@@ -111,7 +111,7 @@ class Measurements:
     def page_notebooks(self) -> float:
         source = self.fresh_copy()
         (source / "tests").mkdir(exist_ok=True)
-        for name in ("test_notebooks.py", "helpers.py"):
+        for name in ("test_notebooks.py", "helpers.py", "conftest.py"):
             shutil.copy2(Path(__file__).parents[1] / "tests" / name, source / "tests")
         command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
         test = "tests/test_notebooks.py::test_page_notebook_runs_and_shows_what_the_page_shows"
