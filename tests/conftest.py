@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import pickle
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +110,70 @@ def build_small_project(tmp_path):
         app.cleanup()
 
 
+# -- Fresh Pythons, without paying for `import torch` each time ---------------------------------
+
+# A Python that has imported torch, and nothing of this project, forks a child per request: the
+# child is a process of its own with fresh globals, which runs ``code`` with the request's
+# standard input, output and error files, in its folder. It saves each fresh Python the seconds
+# that importing torch takes on two cores, where code run in it imports torch first anyway.
+FORK_SERVER = """
+import json, os, sys, traceback
+import torch
+for request in sys.stdin:
+    job = json.loads(request)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.chdir(job["cwd"])
+            sys.stdin = open(job["stdin"], encoding="utf-8")
+            sys.stdout = open(job["stdout"], "w", encoding="utf-8")
+            sys.stderr = open(job["stderr"], "w", encoding="utf-8")
+            exec(compile(job["code"], "<fresh python>", "exec"), {"__name__": "__main__"})
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
+@pytest.fixture(scope="session")
+def fresh_python_with_torch():
+    """``run(code, stdin, cwd)``: run ``code`` in a fresh Python process in which torch is
+    already imported (FORK_SERVER); returns (exit code, standard output, standard error)."""
+    server = None
+
+    def run(code: str, stdin: str, cwd: Path) -> tuple[int, str, str]:
+        nonlocal server
+        if server is None:
+            server = subprocess.Popen(
+                [sys.executable, "-I", "-c", FORK_SERVER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        files = {name: cwd / f".fresh-python-{name}" for name in ("stdin", "stdout", "stderr")}
+        files["stdin"].write_text(stdin, encoding="utf-8")
+        request = {name: str(path) for name, path in files.items()}
+        server.stdin.write(json.dumps({**request, "code": code, "cwd": str(cwd)}) + "\n")
+        server.stdin.flush()
+        returncode = int(server.stdout.readline())
+        output = [files[name].read_text(encoding="utf-8") for name in ("stdout", "stderr")]
+        for path in files.values():
+            path.unlink()
+        return returncode, *output
+
+    yield run
+    if server is not None:
+        server.communicate(timeout=60)  # closes its input: the server ends
+
+
 # -- Browser: the built site as a reader opens it ----------------------------------------------
 # Debian's Chromium, never a browser download; Playwright only drives it.
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -139,6 +206,16 @@ def built_html(site) -> Path:
     """The built site's HTML directory; fails (does not skip) when the build failed."""
     assert site.returncode == 0, f"the site did not build:\n{site.output}"
     return site.html_dir.resolve()
+
+
+@pytest.fixture(scope="session")
+def parsed_pages(built_html) -> dict[Path, BeautifulSoup]:
+    """Every HTML file of the built site, by its path under the site, parsed once per process
+    (parsing them all takes seconds; the tests only read them)."""
+    return {
+        path.relative_to(built_html): BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for path in sorted(built_html.rglob("*.html"))
+    }
 
 
 @pytest.fixture(scope="session")

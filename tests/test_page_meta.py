@@ -14,21 +14,18 @@ from fundamentals_site import page_meta
 GENERATED_DIRS = {"_static", "_sources", "_images", "_downloads"}
 
 
-def built_pages(html_dir: Path) -> list[Path]:
-    return [
-        page
-        for page in sorted(html_dir.rglob("*.html"))
-        if not GENERATED_DIRS & set(page.relative_to(html_dir).parts)
-    ]
+def built_pages(parsed_pages: dict[Path, BeautifulSoup]) -> dict[Path, BeautifulSoup]:
+    return {
+        page: soup for page, soup in parsed_pages.items() if not GENERATED_DIRS & set(page.parts)
+    }
 
 
-def test_every_page_has_its_own_meta_description(built_html):
+def test_every_page_has_its_own_meta_description(parsed_pages):
     descriptions: dict[str, str] = {}
     missing = []
-    for page in built_pages(built_html):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for page, soup in built_pages(parsed_pages).items():
         metas = soup.find_all("meta", attrs={"name": "description"})
-        name = str(page.relative_to(built_html))
+        name = str(page)
         if len(metas) != 1 or not metas[0].get("content", "").strip():
             missing.append(f"{name}: {len(metas)} description(s)")
             continue
@@ -42,20 +39,19 @@ def test_every_page_has_its_own_meta_description(built_html):
     assert [names for names in shared.values() if len(names) > 1] == []
 
 
-def test_every_image_has_its_real_width_and_height(built_html):
+def test_every_image_has_its_real_width_and_height(built_html, parsed_pages):
     from PIL import Image
 
     unsized = []
     images = 0
-    for page in built_pages(built_html):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for page, soup in built_pages(parsed_pages).items():
         for img in soup.find_all("img"):
             images += 1
-            where = f"{page.relative_to(built_html)}: {img.get('src')}"
+            where = f"{page}: {img.get('src')}"
             if not (img.get("width") and img.get("height")):
                 unsized.append(f"{where} has no width and height")
                 continue
-            with Image.open((page.parent / img["src"]).resolve()) as picture:
+            with Image.open((built_html / page.parent / img["src"]).resolve()) as picture:
                 if picture.size != (int(img["width"]), int(img["height"])):
                     unsized.append(f"{where} is {picture.size}, not {img['width']}x{img['height']}")
     assert images > 0

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
 from fundamentals_site.unused_assets import UNUSED_ASSETS, is_unused
 
 
-def test_no_page_loads_an_unused_asset(built_html):
+def test_no_page_loads_an_unused_asset(parsed_pages):
     loaded = []
-    for page in sorted(built_html.rglob("*.html")):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    for page, soup in parsed_pages.items():
         links = [tag.get("href", "") for tag in soup.find_all("link")]
         scripts = [tag.get("src", "") for tag in soup.find_all("script")]
         loaded += [f"{page.name}: {url}" for url in links + scripts if url and is_unused(url)]
