@@ -297,6 +297,48 @@ def axe_violations(tab, mode: str) -> list[dict]:
     return violations
 
 
+def code_page(tokens: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><title>Tokens</title></head><body><main>'
+        f"{tokens}</main></body></html>"
+    )
+
+
+def highlighted(spans: str) -> str:
+    return f'<div class="highlight"><pre>{spans}</pre></div>'
+
+
+GOOD = '<span style="color:#000">good</span> '
+POOR = '<span style="color:#999">poor</span> '  # 2.8:1 on white: below the 4.5:1 of WCAG AA
+
+
+def test_a_poor_contrast_code_token_among_duplicates_is_found(browser):
+    """Measuring each code-token style once still finds the one style that fails."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.set_content(code_page(highlighted(GOOD * 50 + POOR * 3 + GOOD * 5)))
+        assert tab.evaluate(MARK_CONTRAST_DUPLICATES) == {"measured": 2, "duplicates": 56}
+        found = [(v["id"], len(v["nodes"])) for v in axe_violations(tab, "dark")]
+        assert found == [(CONTRAST_RULE, 1)]
+    finally:
+        context.close()
+
+
+def test_a_visible_code_token_is_measured_when_a_hidden_one_looks_the_same(browser):
+    """A folded solution's tokens are hidden, and axe skips hidden text: a visible token of
+    the same style elsewhere is measured on its own."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        folded = f"<details><summary>Solution</summary>{highlighted(POOR)}</details>"
+        tab.set_content(code_page(folded + highlighted(POOR)))
+        assert tab.evaluate(MARK_CONTRAST_DUPLICATES) == {"measured": 2, "duplicates": 0}
+        assert [v["id"] for v in axe_violations(tab, "dark")] == [CONTRAST_RULE]
+    finally:
+        context.close()
+
+
 def search_and_open_first(tab, start_url: str, term: str) -> str:
     """Type ``term`` into the sidebar search box like a reader, and follow the first result."""
     tab.goto(start_url)
