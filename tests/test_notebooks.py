@@ -183,9 +183,16 @@ def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | No
 # every name of the last notebook gone (%reset), and a new empty folder as the working folder.
 # Tracebacks are formatted briefly (%xmode Minimal): the comparison reads only the exception's
 # name and message, and IPython's full traceback costs a third of a second each.
+# %reset ends with a full garbage collection, which with torch loaded walks some 200,000 objects
+# (a quarter of a second, a third of what a page's cells cost). So, before the first notebook, the
+# objects there are then (the kernel's, torch's and NumPy's modules, none of them a page's) are
+# moved out of the collector's sight with gc.freeze(), the standard library's way to do this; the
+# objects the pages make are collected as ever.
 FRESH_START = """\
-import os as _os, warnings as _warnings
+import gc as _gc, os as _os, warnings as _warnings
 import numpy as _np, torch as _torch
+if not _gc.get_freeze_count():
+    _gc.freeze()
 _torch.set_printoptions(profile="default")
 _np.set_printoptions(**{options})
 _torch.set_default_dtype(_torch.float32)
