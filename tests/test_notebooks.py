@@ -19,6 +19,7 @@ A failure names the page and the line of the block, or the example.
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import copy
 import doctest
@@ -212,14 +213,15 @@ def _numpy_defaults() -> str:
     return repr(dict(np.get_printoptions()))
 
 
-async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) -> None:
-    """Run each notebook of ``jobs`` top to bottom in one kernel, each from a fresh start.
+async def _run_in_kernel(queue: collections.deque, results: dict) -> None:
+    """Run notebooks taken from ``queue`` top to bottom in one kernel, each from a fresh start,
+    until the queue is empty.
 
     A kernel costs seconds to start and to import torch, against a fraction of a second to run
     a page's cells, so one kernel serves several notebooks in turn, as the doctests serve every
     page from one interpreter: names, working folder and torch's settings are fresh for each.
     """
-    if not jobs:
+    if not queue:
         return
     client = NotebookClient(
         nbformat.v4.new_notebook(),
@@ -230,9 +232,10 @@ async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) ->
         # the kernel's input history (an SQLite file) is of no use to a test run
         extra_arguments=["--HistoryManager.enabled=False"],
     )
-    async with client.async_setup_kernel(cwd=str(jobs[0][2]), env=reader_env(display=True)):
+    async with client.async_setup_kernel(cwd=str(queue[0][2]), env=reader_env(display=True)):
         defaults = _numpy_defaults()
-        for name, notebook, folder in jobs:
+        while queue:
+            name, notebook, folder = queue.popleft()
             start = nbformat.v4.new_code_cell(
                 FRESH_START.format(options=defaults, folder=str(folder))
             )
@@ -248,12 +251,16 @@ async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) ->
 
 
 def run_notebooks(jobs: list[tuple[str, object, Path]]) -> dict:
-    """Execute notebooks in PARALLEL_KERNELS kernels at once; returns them by name, executed."""
+    """Execute notebooks in PARALLEL_KERNELS kernels at once; returns them by name, executed.
+
+    Each kernel takes the next notebook when it is done with one, so a kernel that drew the
+    slow pages (one that imports torch.optim, say) does not keep the other waiting."""
     results: dict = {}
-    shares = [jobs[worker::PARALLEL_KERNELS] for worker in range(PARALLEL_KERNELS)]
+    queue = collections.deque(jobs)
 
     async def run_all():
-        await asyncio.gather(*(_run_in_kernel(share, results) for share in shares))
+        kernels = min(PARALLEL_KERNELS, len(jobs))
+        await asyncio.gather(*(_run_in_kernel(queue, results) for _ in range(kernels)))
 
     in_own_thread(asyncio.run, run_all())
     return results
