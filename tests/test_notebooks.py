@@ -77,12 +77,15 @@ def _cell_text(outputs) -> tuple[str, str, dict | None]:
     return "".join(shown), "".join(errors), raised
 
 
-def _first_difference(statements: list, got: str, flags: int) -> tuple[int, list[int], str, str]:
-    """Where the kernel's text for a cell departs from the page's outputs of its statements.
+def _first_difference(
+    shown: list[tuple[int, str]], got: str, flags: int
+) -> tuple[int, list[int], str, str]:
+    """Where the kernel's text for a cell departs from the page's outputs of its statements,
+    given as (line, text the page shows) for each statement.
 
     The kernel's outputs do not say which statement showed them (consecutive prints arrive as
     one stream), so this finds the first statement whose output, after those before it, matches
-    no run of whole lines at the start of the kernel's text. Returns that statement's index; the
+    no run of whole lines at the start of the kernel's text. Returns that statement's line; the
     lines of the statements the page shows nothing for that may be the ones that showed
     something instead; and the page's and the kernel's text from the last output both agree on.
     Only for a failure's message: the comparison itself is of the whole cell.
@@ -104,25 +107,25 @@ def _first_difference(statements: list, got: str, flags: int) -> tuple[int, list
     # for each statement whose output was found: (its index, the kernel's lines up to its end)
     found = [(-1, 0)]
     wanted = ""
-    for index, statement in enumerate(statements):
-        wanted += statement.want
+    for index, (_, want) in enumerate(shown):
+        wanted += want
         end = found_in(wanted)
         if end is None:
             # this one's output is not there, or a silent one since the last found showed some
-            suspects = statements[found[-1][0] + 1 : index]
+            suspects = shown[found[-1][0] + 1 : index]
             agreed = found[-1]
             break
-        if statement.want:
+        if want:
             found.append((index, end))
     else:
         # every output of the page is there, and the kernel showed more after them: the last
         # statement with output showed more, or a silent one after it showed something
         agreed = found[-2] if len(found) > 1 else found[-1]
         index = found[-1][0] if len(found) > 1 else 0
-        suspects = statements[index + 1 :]
-    silent = [statement.line for statement in suspects if not statement.want]
-    want_rest = "".join(statement.want for statement in statements[agreed[0] + 1 :])
-    return index, silent, want_rest, "".join(got_lines[agreed[1] :])
+        suspects = shown[index + 1 :]
+    silent = [line for line, want in suspects if not want]
+    want_rest = "".join(want for _, want in shown[agreed[0] + 1 :])
+    return shown[index][0], silent, want_rest, "".join(got_lines[agreed[1] :])
 
 
 def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | None:
@@ -146,12 +149,11 @@ def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | No
         error = f"{raised['ename']}: {raised['evalue']}"
         return f"{where}:{cell.line}: {block} the cell raised {error}\n{trace}"
     failures = []
-    # What the statements before an error show (doctest ignores what a raising statement prints
-    # before its error; a reader of the notebook sees it, so here it is a difference).
-    statements = cell.statements[:-1] if expected_error is not None else cell.statements
-    wanted = "".join(statement.want for statement in statements)
-    if not checker.check_output(wanted, shown, flags):
-        index, silent, want_rest, got_rest = _first_difference(statements, shown, flags)
+    # The text each statement shows on the page: none for one that raises (doctest ignores what
+    # it prints before its error; a reader of the notebook sees that, so here it is a difference).
+    page_shows = [(s.line, "" if s.exc_msg is not None else s.want) for s in cell.statements]
+    if not checker.check_output("".join(want for _, want in page_shows), shown, flags):
+        line, silent, want_rest, got_rest = _first_difference(page_shows, shown, flags)
         maybe = ""
         if silent:
             which = (
@@ -162,7 +164,7 @@ def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | No
             maybe = f" (or from {which}, which the page shows no output for)"
         difference = checker.output_difference(doctest.Example("", want_rest), got_rest, flags)
         failures.append(
-            f"{where}:{statements[index].line}: {block} the kernel's outputs differ from the "
+            f"{where}:{line}: {block} the kernel's outputs differ from the "
             f"page's from this statement on{maybe}:\n{difference}"
         )
     if expected_error is not None:
@@ -467,6 +469,7 @@ def test_a_block_splits_where_its_comparison_options_change(tmp_path):
         (("=2", "a\nb\n", "=1", "=1", "!ZeroDivisionError"), ":11: "),  # one shown twice
         # shown by a statement the page shows nothing for
         (("=2", "a\nb\n", "7\n", "=1", "!ZeroDivisionError"), "or from line 10, which"),
+        (("=2", "a\nb\n", "=1", "c\n", "!ZeroDivisionError"), "or from line 13, which"),
         (("=2", "a\nb\n", "=1"), ":13: "),  # no error
         (("=2", "a\nb\n", "=1", "!ValueError"), ":13: "),
     ],
