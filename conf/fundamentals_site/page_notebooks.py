@@ -80,12 +80,8 @@ class Statement:
     want: str
     exc_msg: str | None
     line: int  # 1-based line of the ``>>>`` prompt in the page
+    end_line: int  # the page's last line of it: of its code, or of the output shown under it
     options: dict[int, bool] = field(default_factory=dict)
-
-    @property
-    def end_line(self) -> int:
-        """The page's last line of this statement: its code's, or its shown output's."""
-        return self.line + self.source.count("\n") + self.want.count("\n") - 1
 
     @property
     def shows_output(self) -> bool:
@@ -190,16 +186,24 @@ def statements_of(body: list[str], fence_start: int, path: str) -> list[Statemen
     """The doctest examples of a pycon fence, with their page lines."""
     parser = doctest.DocTestParser()
     examples = parser.get_examples("\n".join(body) + "\n", path)
-    return [
-        Statement(
-            source=example.source,
-            want=example.want,
-            exc_msg=example.exc_msg,
-            line=fence_start + 2 + example.lineno,
-            options=example.options,
+    first_line = fence_start + 2  # the page's line of body[0]
+    statements = []
+    for index, example in enumerate(examples):
+        # a statement runs up to the next one's prompt (or the fence), less any blank lines
+        end = examples[index + 1].lineno if index + 1 < len(examples) else len(body)
+        while end - 1 > example.lineno and not body[end - 1].strip():
+            end -= 1
+        statements.append(
+            Statement(
+                source=example.source,
+                want=example.want,
+                exc_msg=example.exc_msg,
+                line=first_line + example.lineno,
+                end_line=first_line + end - 1,
+                options=example.options,
+            )
         )
-        for example in examples
-    ]
+    return statements
 
 
 def cells_of_block(statements: list[Statement], path: str, block_line: int) -> list[CodeCell]:
