@@ -4,8 +4,11 @@
   the build makes it) runs top to bottom in a real Jupyter kernel (nbclient + ipykernel) in an empty
   folder, and each cell's output is compared with what the page shows, under the doctests' own
   option flags (pyproject.toml). A kernel is an interactive prompt (IPython sets ``sys.ps1``),
-  as the doctests are: a value is displayed only as a cell's last expression (the cells end at
-  each statement that shows output), and an error shows its class name without its module.
+  as the doctests are. A cell is a whole block (up to a statement that raises), and the
+  notebook's first code cell has IPython show the value of every top-level expression, as
+  Python's prompt does; a reader sees a cell's outputs together, so the text the kernel showed
+  for a cell (what it printed and each value, in order) is compared with the page's outputs of
+  the cell's statements, one after another. An error shows its class name without its module.
 - Every page script runs with ``python`` in an empty folder.
 - Every gallery download (``.py``, ``.ipynb``, ``.zip`` and the "download all" archives) of the
   built site runs alone in an empty folder, with only the readers' packages.
@@ -16,7 +19,9 @@ A failure names the page and the line of the block, or the example.
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
+import copy
 import doctest
 import os
 import re
@@ -72,32 +77,108 @@ def _cell_text(outputs) -> tuple[str, str, dict | None]:
     return "".join(shown), "".join(errors), raised
 
 
-def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | None:
-    """None if the kernel's outputs are what the page shows, else a message naming the line."""
-    where = f"{where}:{cell.line}"
-    expected = cell.shown
+def _first_difference(
+    shown: list[tuple[int, str]], got: str, flags: int
+) -> tuple[int, list[int], str, str]:
+    """Where the kernel's text for a cell departs from the page's outputs of its statements,
+    given as (line, text the page shows) for each statement.
+
+    The kernel's outputs do not say which statement showed them (consecutive prints arrive as
+    one stream), so this finds the first statement whose output, after those before it, matches
+    no run of whole lines at the start of the kernel's text. Returns that statement's line; the
+    lines of the statements the page shows nothing for that may be the ones that showed
+    something instead; and the page's and the kernel's text from the last output both agree on.
+    Only for a failure's message: the comparison itself is of the whole cell.
+    """
     checker = doctest.OutputChecker()
-    flags = doctest_flags(expected.options)
+    got_lines = got.splitlines(keepends=True)
+
+    def found_in(want: str) -> int | None:
+        """How many of the kernel's first lines show ``want``: the fewest that do, or None."""
+        return next(
+            (
+                end
+                for end in range(len(got_lines) + 1)
+                if checker.check_output(want, "".join(got_lines[:end]), flags)
+            ),
+            None,
+        )
+
+    # for each statement whose output was found: (its index, the kernel's lines up to its end)
+    found = [(-1, 0)]
+    wanted = ""
+    for index, (_, want) in enumerate(shown):
+        wanted += want
+        end = found_in(wanted)
+        if end is None:
+            # this one's output is not there, or a silent one since the last found showed some
+            suspects = shown[found[-1][0] + 1 : index]
+            agreed = found[-1]
+            break
+        if want:
+            found.append((index, end))
+    else:
+        # every output of the page is there, and the kernel showed more after them: the last
+        # statement with output showed more, or a silent one after it showed something
+        agreed = found[-2] if len(found) > 1 else found[-1]
+        index = found[-1][0] if len(found) > 1 else 0
+        suspects = shown[index + 1 :]
+    silent = [line for line, want in suspects if not want]
+    want_rest = "".join(want for _, want in shown[agreed[0] + 1 :])
+    return shown[index][0], silent, want_rest, "".join(got_lines[agreed[1] :])
+
+
+def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | None:
+    """None if the kernel showed what the page shows under the cell's statements, else a
+    message naming the page's line, the block and the lines the cell covers."""
+    block = (
+        f"(in the block at line {cell.block_line}, the cell of lines {cell.line}-{cell.end_line})"
+    )
+    options = {tuple(sorted(s.comparison_options.items())) for s in cell.statements}
+    # page_notebooks.cells_of_block splits a block where these change: one set of flags is
+    # right for every statement of a cell.
+    assert len(options) == 1, f"{where}:{cell.line}: a cell mixes doctest comparison options"
+    flags = doctest_flags(cell.statements[0].comparison_options)
+    checker = doctest.OutputChecker()
     shown, stderr, raised = _cell_text(outputs)
     if stderr.strip():
-        return f"{where}: the cell wrote to stderr (a warning fails a page):\n{stderr}"
-    if expected.exc_msg is not None:
-        if raised is None:
-            return f"{where}: the page shows {expected.exc_msg.strip()!r}; the cell raised nothing"
-        got = f"{raised['ename']}: {raised['evalue']}\n"
-        want = "{}: {}\n".format(*page_notebooks.exception_name(expected.exc_msg))
-        if not checker.check_output(want, got, flags):
-            return f"{where}: the cell raised\n{got}the page shows\n{want}"
-        return None
-    if raised is not None:
+        return f"{where}:{cell.line}: {block} the cell wrote to stderr (a warning fails):\n{stderr}"
+    expected_error = cell.raises
+    if raised is not None and expected_error is None:
         trace = ANSI.sub("", "\n".join(raised.get("traceback", [])))
-        return f"{where}: the cell raised {raised['ename']}: {raised['evalue']}\n{trace}"
-    if not checker.check_output(expected.want, shown, flags):
-        example = doctest.Example(expected.source, expected.want)
-        hint = page_notebooks.nested_echo_hint(expected)
-        difference = checker.output_difference(example, shown, flags)
-        return f"{where}: {difference}" + (f"(hint, {hint})\n" if hint else "")
-    return None
+        error = f"{raised['ename']}: {raised['evalue']}"
+        return f"{where}:{cell.line}: {block} the cell raised {error}\n{trace}"
+    failures = []
+    # The text each statement shows on the page: none for one that raises (doctest ignores what
+    # it prints before its error; a reader of the notebook sees that, so here it is a difference).
+    page_shows = [(s.line, "" if s.exc_msg is not None else s.want) for s in cell.statements]
+    if not checker.check_output("".join(want for _, want in page_shows), shown, flags):
+        line, silent, want_rest, got_rest = _first_difference(page_shows, shown, flags)
+        maybe = ""
+        if silent:
+            which = (
+                f"line {silent[0]}"
+                if len(silent) == 1
+                else "one of lines " + ", ".join(map(str, silent))
+            )
+            maybe = f" (or from {which}, which the page shows no output for)"
+        difference = checker.output_difference(doctest.Example("", want_rest), got_rest, flags)
+        failures.append(
+            f"{where}:{line}: {block} the kernel's outputs differ from the "
+            f"page's from this statement on{maybe}:\n{difference}"
+        )
+    if expected_error is not None:
+        here = f"{where}:{expected_error.line}: {block}"
+        if raised is None:
+            failures.append(
+                f"{here} the page shows {expected_error.exc_msg.strip()!r}; the cell raised nothing"
+            )
+        else:
+            got = f"{raised['ename']}: {raised['evalue']}\n"
+            want = "{}: {}\n".format(*page_notebooks.exception_name(expected_error.exc_msg))
+            if not checker.check_output(want, got, flags):
+                failures.append(f"{here} the cell raised\n{got}the page shows\n{want}")
+    return "\n".join(failures) or None
 
 
 # Run between two notebooks in one kernel, so that each starts as in a fresh kernel: torch's
@@ -105,9 +186,16 @@ def compare_cell(where: str, cell: page_notebooks.CodeCell, outputs) -> str | No
 # every name of the last notebook gone (%reset), and a new empty folder as the working folder.
 # Tracebacks are formatted briefly (%xmode Minimal): the comparison reads only the exception's
 # name and message, and IPython's full traceback costs a third of a second each.
+# %reset ends with a full garbage collection, which with torch loaded walks some 200,000 objects
+# (a quarter of a second, a third of what a page's cells cost). So, before the first notebook, the
+# objects there are then (the kernel's, torch's and NumPy's modules, none of them a page's) are
+# moved out of the collector's sight with gc.freeze(), the standard library's way to do this; the
+# objects the pages make are collected as ever.
 FRESH_START = """\
-import os as _os, warnings as _warnings
+import gc as _gc, os as _os, warnings as _warnings
 import numpy as _np, torch as _torch
+if not _gc.get_freeze_count():
+    _gc.freeze()
 _torch.set_printoptions(profile="default")
 _np.set_printoptions(**{options})
 _torch.set_default_dtype(_torch.float32)
@@ -127,14 +215,15 @@ def _numpy_defaults() -> str:
     return repr(dict(np.get_printoptions()))
 
 
-async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) -> None:
-    """Run each notebook of ``jobs`` top to bottom in one kernel, each from a fresh start.
+async def _run_in_kernel(queue: collections.deque, results: dict) -> None:
+    """Run notebooks taken from ``queue`` top to bottom in one kernel, each from a fresh start,
+    until the queue is empty.
 
     A kernel costs seconds to start and to import torch, against a fraction of a second to run
     a page's cells, so one kernel serves several notebooks in turn, as the doctests serve every
     page from one interpreter: names, working folder and torch's settings are fresh for each.
     """
-    if not jobs:
+    if not queue:
         return
     client = NotebookClient(
         nbformat.v4.new_notebook(),
@@ -145,9 +234,10 @@ async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) ->
         # the kernel's input history (an SQLite file) is of no use to a test run
         extra_arguments=["--HistoryManager.enabled=False"],
     )
-    async with client.async_setup_kernel(cwd=str(jobs[0][2]), env=reader_env(display=True)):
+    async with client.async_setup_kernel(cwd=str(queue[0][2]), env=reader_env(display=True)):
         defaults = _numpy_defaults()
-        for name, notebook, folder in jobs:
+        while queue:
+            name, notebook, folder = queue.popleft()
             start = nbformat.v4.new_code_cell(
                 FRESH_START.format(options=defaults, folder=str(folder))
             )
@@ -163,12 +253,16 @@ async def _run_in_kernel(jobs: list[tuple[str, object, Path]], results: dict) ->
 
 
 def run_notebooks(jobs: list[tuple[str, object, Path]]) -> dict:
-    """Execute notebooks in PARALLEL_KERNELS kernels at once; returns them by name, executed."""
+    """Execute notebooks in PARALLEL_KERNELS kernels at once; returns them by name, executed.
+
+    Each kernel takes the next notebook when it is done with one, so a kernel that drew the
+    slow pages (one that imports torch.optim, say) does not keep the other waiting."""
     results: dict = {}
-    shares = [jobs[worker::PARALLEL_KERNELS] for worker in range(PARALLEL_KERNELS)]
+    queue = collections.deque(jobs)
 
     async def run_all():
-        await asyncio.gather(*(_run_in_kernel(share, results) for share in shares))
+        kernels = min(PARALLEL_KERNELS, len(jobs))
+        await asyncio.gather(*(_run_in_kernel(queue, results) for _ in range(kernels)))
 
     in_own_thread(asyncio.run, run_all())
     return results
@@ -250,7 +344,9 @@ def executed_pages(tmp_path_factory, once_per_run) -> dict[Path, tuple]:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_page_notebook_runs_and_shows_what_the_page_shows(executed_pages, page):
     executed, cells = executed_pages[page]
-    ran = [cell for cell in executed.cells if cell.cell_type == "code"]
+    setting, *ran = [cell for cell in executed.cells if cell.cell_type == "code"]
+    assert setting.source == page_notebooks.SHOW_EVERY_VALUE, "the first code cell is the setting"
+    assert not setting.outputs, f"{page.name}: the setting showed {setting.outputs}"
     failures = []
     for code, cell in zip(ran, cells, strict=True):
         failure = compare_cell(str(page.relative_to(ROOT)), cell, code.outputs)
@@ -283,6 +379,169 @@ def test_page_scripts_run_with_python(tmp_path):
     )
 
 
+# -- Cells and their comparison ------------------------------------------------------------------
+
+# A block that shows a value, prints, shows nothing, raises, then shows a value again.
+MIXED_BLOCK = """# Mixed
+
+```pycon
+>>> x = 1
+>>> x + 1
+2
+>>> print("a"); print("b")
+a
+b
+>>> y = x
+>>> x
+1
+>>> x / 0
+Traceback (most recent call last):
+  ...
+ZeroDivisionError: division by zero
+>>> y
+1
+```
+"""
+
+
+def _outputs(*shown: str) -> list[dict]:
+    """Kernel outputs: ``"=text"`` a value, ``"!Name"`` an error, anything else printed text."""
+    outputs = []
+    for text in shown:
+        if text.startswith("="):
+            outputs.append({"output_type": "execute_result", "data": {"text/plain": text[1:]}})
+        elif text.startswith("!"):
+            outputs.append(
+                {"output_type": "error", "ename": text[1:], "evalue": "division by zero"}
+            )
+        else:
+            outputs.append({"output_type": "stream", "name": "stdout", "text": text})
+    return outputs
+
+
+def test_a_block_is_one_cell_up_to_each_statement_that_raises(tmp_path):
+    page = tmp_path / "mixed.md"
+    page.write_text(MIXED_BLOCK, encoding="utf-8")
+    notebook, _ = page_notebooks.page_downloads(page)
+    setting, *cells = [c for c in notebook.cells if c.cell_type == "code"]
+    assert setting.source == page_notebooks.SHOW_EVERY_VALUE
+    assert [c.source for c in cells] == [
+        'x = 1\nx + 1\nprint("a"); print("b")\ny = x\nx\nx / 0',
+        "y",
+    ]
+    assert [c.metadata.get("tags") for c in cells] == [["raises-exception"], None]
+    assert [c.metadata[page_notebooks.METADATA_KEY] for c in cells] == [
+        {"file": "mixed.md", "lines": [4, 16]},
+        {"file": "mixed.md", "lines": [17, 18]},
+    ]
+    stored = [
+        (o.output_type, o.get("text") or o.get("data", {}).get("text/plain") or o.get("ename"))
+        for o in cells[0].outputs
+    ]
+    assert stored == [
+        ("execute_result", "2"),
+        ("stream", "a\nb\n"),
+        ("execute_result", "1"),
+        ("error", "ZeroDivisionError"),
+    ]
+
+
+def test_a_block_splits_where_its_comparison_options_change(tmp_path):
+    page = tmp_path / "options.md"
+    page.write_text(
+        "# Options\n\n```pycon\n>>> 1\n1\n>>> 2  # doctest: -ELLIPSIS\n2\n"
+        ">>> 3  # doctest: -ELLIPSIS\n3\n>>> 4\n4\n```\n",
+        encoding="utf-8",
+    )
+    cells = page_notebooks.convert_page(page).code_cells
+    assert [[s.source.split()[0] for s in c.statements] for c in cells] == [
+        ["1"],
+        ["2", "3"],
+        ["4"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("shown", "complaint"),
+    [
+        (("=2", "a\nb\n", "=1", "!ZeroDivisionError"), None),
+        (("=2", "a\n", "b\n", "=1", "!ZeroDivisionError"), None),  # streams split differently
+        # a value the page shows, not shown: Jupyter's default for all but a cell's last line
+        (("a\nb\n", "=1", "!ZeroDivisionError"), ":5: "),
+        (("=2", "a\nb\n", "!ZeroDivisionError"), ":11: "),
+        (("=1", "a\nb\n", "=2", "!ZeroDivisionError"), ":5: "),  # the right outputs, reordered
+        (("=2", "a\nb\n", "=1", "=1", "!ZeroDivisionError"), ":11: "),  # one shown twice
+        # shown by a statement the page shows nothing for
+        (("=2", "a\nb\n", "7\n", "=1", "!ZeroDivisionError"), "or from line 10, which"),
+        (("=2", "a\nb\n", "=1", "c\n", "!ZeroDivisionError"), "or from line 13, which"),
+        (("=2", "a\nb\n", "=1"), ":13: "),  # no error
+        (("=2", "a\nb\n", "=1", "!ValueError"), ":13: "),
+    ],
+)
+def test_a_cells_outputs_are_compared_in_order_and_in_full(tmp_path, shown, complaint):
+    page = tmp_path / "mixed.md"
+    page.write_text(MIXED_BLOCK, encoding="utf-8")
+    cell = page_notebooks.convert_page(page).code_cells[0]
+    message = compare_cell("mixed.md", cell, _outputs(*shown))
+    if complaint is None:
+        assert message is None
+    else:
+        assert message and complaint in message, message
+        assert "(in the block at line 3, the cell of lines 4-16)" in message
+
+
+LOOP_BLOCK = """
+A loop's values show at the prompt too:
+
+```pycon
+>>> for i in range(2):
+...     i
+...     print("p", i)
+0
+p 0
+1
+p 1
+```
+"""
+
+
+def test_the_kernel_shows_every_value_in_order_with_what_is_printed(tmp_path):
+    """What the notebook stores as a cell's outputs is what a kernel shows for it: each value
+    and each print, in order, and the error at the end; inside a loop too, as the prompt."""
+    page = tmp_path / "mixed.md"
+    page.write_text(MIXED_BLOCK + LOOP_BLOCK, encoding="utf-8")
+    stored, _ = page_notebooks.page_downloads(page)
+    notebook = copy.deepcopy(stored)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    client = NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=True)
+    in_own_thread(asyncio.run, client.async_execute(cwd=str(tmp_path)))
+
+    def seen(cells):
+        return [
+            [
+                (
+                    o.output_type,
+                    o.get("text") or o.get("data", {}).get("text/plain"),
+                    o.get("ename"),
+                )
+                for o in cell.outputs
+            ]
+            for cell in cells
+            if cell.cell_type == "code"
+        ]
+
+    # the loop's outputs are stored as the text the page shows (values and prints, one stream)
+    *blocks, _loop = seen(notebook.cells)
+    assert blocks == seen(stored.cells)[:-1]
+    ran = [c for c in notebook.cells if page_notebooks.METADATA_KEY in c.metadata]
+    cells = page_notebooks.convert_page(page).code_cells
+    assert len(cells) == 3
+    for cell, code in zip(cells, ran, strict=True):
+        assert compare_cell("mixed.md", cell, code.outputs) is None
+
+
 # -- Refusals -----------------------------------------------------------------------------------
 
 
@@ -306,7 +565,7 @@ def test_an_output_the_kernel_does_not_print_fails_with_page_and_line(tmp_path):
     client = NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=True)
     in_own_thread(asyncio.run, client.async_execute(cwd=str(tmp_path)))
     (cell,) = page_notebooks.convert_page(page).code_cells
-    (ran,) = [c for c in notebook.cells if c.cell_type == "code"]
+    (ran,) = [c for c in notebook.cells if page_notebooks.METADATA_KEY in c.metadata]
     message = compare_cell(str(page), cell, ran.outputs)
     assert message and message.startswith(f"{page}:7: ")
     assert "Expected:\n    3\nGot:\n    2" in message

@@ -7,18 +7,24 @@ Markdown source (the same fences the doctests run, found by ``doctest_fences.ite
 - prose becomes Markdown cells (MyST roles and cross-references become plain Markdown: API
   names link to the official reference through the intersphinx inventory; links to other pages
   become their titles, or links when ``html_baseurl`` is set);
-- each block's code becomes code cells without prompts. A cell ends at each statement that
-  shows output, because Jupyter displays only the last expression of a cell; statements that
-  show nothing are grouped with the next one. The page's shown output is stored as that cell's
-  output (a value as ``execute_result``, printed text as a ``stream``, a traceback as an
-  ``error``), and the cell's metadata records the page line it came from;
+- each block's code becomes one code cell without prompts. The notebook's first code cell sets
+  IPython's ``ast_node_interactivity`` to ``"all"`` (a Markdown cell before it says why): then
+  Jupyter shows the value of every top-level expression of a cell, in order with what it
+  prints, as Python's prompt on the page does, where by default it shows only the last one. A
+  cell still ends after a statement that raises on the page, since a cell stops at its first
+  error (the cell is tagged ``raises-exception`` so that "Run all" goes on past it). The page's
+  outputs of the cell's statements are stored, in order, as the cell's outputs (a value as
+  ``execute_result``, printed text as a ``stream``, a traceback as an ``error``), and the cell's
+  metadata records the page lines it came from;
 - exercises keep their question; each solution (a ``{dropdown}`` titled "Solution...") moves to
   a "Solutions" section at the end of the notebook.
 
 The script is the same sequence in the percent format (``# %%`` cells, which VS Code, Spyder and
 jupytext open as cells): prose and the page's outputs as comments, and each statement that
 raises on the page wrapped in ``try``/``except`` that prints the error, so ``python page.py``
-runs to the end.
+runs to the end. A plain script cannot carry the ``%config`` line, and an editor's cell runner
+shows only a cell's last value, so there a ``# %%`` cell ends at each statement that shows
+output.
 
 A block that cannot become a cell (a statement that does not compile on its own, for example
 one split over two blocks) is refused with the page and line, as a build warning (``-W`` makes
@@ -74,25 +80,44 @@ class Statement:
     want: str
     exc_msg: str | None
     line: int  # 1-based line of the ``>>>`` prompt in the page
+    end_line: int  # the page's last line of it: of its code, or of the output shown under it
     options: dict[int, bool] = field(default_factory=dict)
+
+    @property
+    def shows_output(self) -> bool:
+        return bool(self.want) or self.exc_msg is not None
+
+    @property
+    def comparison_options(self) -> dict[int, bool]:
+        """The ``# doctest:`` options that change how its output is compared."""
+        return {flag: on for flag, on in self.options.items() if flag & doctest.COMPARISON_FLAGS}
 
 
 @dataclass
 class CodeCell:
+    """Consecutive statements of one block: the whole block, or its part up to a statement that
+    raises (cells_of_block says where a block splits)."""
+
     statements: list[Statement]
+    block_line: int  # 1-based line of the block's opening fence
 
     @property
     def line(self) -> int:
-        return self.statements[-1].line
+        return self.statements[0].line
+
+    @property
+    def end_line(self) -> int:
+        return self.statements[-1].end_line
 
     @property
     def source(self) -> str:
         return "\n".join(s.source.rstrip("\n") for s in self.statements).rstrip()
 
     @property
-    def shown(self) -> Statement:
-        """The statement whose output the cell shows: its last one."""
-        return self.statements[-1]
+    def raises(self) -> Statement | None:
+        """The statement that raises on the page, if any: always the cell's last."""
+        last = self.statements[-1]
+        return last if last.exc_msg is not None else None
 
 
 @dataclass
@@ -161,21 +186,40 @@ def statements_of(body: list[str], fence_start: int, path: str) -> list[Statemen
     """The doctest examples of a pycon fence, with their page lines."""
     parser = doctest.DocTestParser()
     examples = parser.get_examples("\n".join(body) + "\n", path)
-    return [
-        Statement(
-            source=example.source,
-            want=example.want,
-            exc_msg=example.exc_msg,
-            line=fence_start + 2 + example.lineno,
-            options=example.options,
+    first_line = fence_start + 2  # the page's line of body[0]
+    statements = []
+    for index, example in enumerate(examples):
+        # a statement runs up to the next one's prompt (or the fence), less any blank lines
+        end = examples[index + 1].lineno if index + 1 < len(examples) else len(body)
+        while end - 1 > example.lineno and not body[end - 1].strip():
+            end -= 1
+        statements.append(
+            Statement(
+                source=example.source,
+                want=example.want,
+                exc_msg=example.exc_msg,
+                line=first_line + example.lineno,
+                end_line=first_line + end - 1,
+                options=example.options,
+            )
         )
-        for example in examples
-    ]
+    return statements
 
 
-def cells_of_block(statements: list[Statement], path: str) -> list[CodeCell]:
-    """Group a block's statements into cells: each cell ends at a statement that shows output."""
-    cells, pending = [], []
+def cells_of_block(statements: list[Statement], path: str, block_line: int) -> list[CodeCell]:
+    """A block's statements as cells: one cell, split only where the notebook needs it.
+
+    - After a statement that raises on the page: a cell stops at its first error, so what
+      follows it would never run.
+    - Before a statement whose ``# doctest:`` comparison options (ELLIPSIS, NORMALIZE_WHITESPACE,
+      ...) differ from the statement before it. The kernel shows a cell's outputs as one
+      sequence that cannot always be cut back into statements (consecutive prints arrive as one
+      stream), so a cell's outputs are compared with the page as a whole, under one set of
+      flags; compared under either statement's flags, the other statement would be checked more
+      loosely (or more strictly) than its doctest. No page has such a pair today.
+    """
+    cells: list[CodeCell] = []
+    pending: list[Statement] = []
     for statement in statements:
         try:
             compile(statement.source, path, "exec")
@@ -184,49 +228,16 @@ def cells_of_block(statements: list[Statement], path: str) -> list[CodeCell]:
                 f"{path}:{statement.line}: this statement cannot become a notebook cell "
                 f"({error.msg}); a statement must be complete within one block"
             ) from None
+        if pending and statement.comparison_options != pending[-1].comparison_options:
+            cells.append(CodeCell(pending, block_line))
+            pending = []
         pending.append(statement)
-        if statement.want or statement.exc_msg is not None:
-            cells.append(CodeCell(pending))
+        if statement.exc_msg is not None:
+            cells.append(CodeCell(pending, block_line))
             pending = []
     if pending:
-        cells.append(CodeCell(pending))
+        cells.append(CodeCell(pending, block_line))
     return cells
-
-
-def nested_echo_hint(statement: Statement) -> str | None:
-    """Why a notebook may show nothing where the page shows a value, if that can be the cause.
-
-    Python's prompt prints the value of every expression statement, even inside a ``with`` or
-    ``for`` body; Jupyter displays only a cell's last top-level expression. Whether such a
-    nested expression's value is shown depends on what it returns (or whether it raises), so
-    this is a hint for a failing comparison, not a rule applied to every page.
-    """
-
-    def echoed(nodes: list[ast.stmt]) -> Iterator[ast.Expr]:
-        for node in nodes:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                continue  # a body that only runs when called
-            if isinstance(node, ast.Expr):
-                call = node.value
-                if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "print"):
-                    yield node
-            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                yield from echoed(getattr(node, name, []))
-
-    try:
-        tree = ast.parse(statement.source)
-    except SyntaxError:
-        return None
-    for top in tree.body:
-        if isinstance(top, ast.Expr):
-            continue  # a top-level expression: a notebook displays it as well
-        for node in echoed([top]):
-            return (
-                f"line {statement.line + node.lineno - 1}: the prompt shows the value of an "
-                "expression inside a block, a notebook only a cell's last top-level expression; "
-                "assign it inside the block and show the name after it, or print() it"
-            )
-    return None
 
 
 @dataclass
@@ -324,7 +335,7 @@ class _Converter:
         if fence.language in DOCTEST_LANGUAGES:
             self.flush(into)
             statements = statements_of(fence.body, fence.start, self.name)
-            into.extend(cells_of_block(statements, self.name))
+            into.extend(cells_of_block(statements, self.name, fence.start + 1))
         elif fence.language in DROPPED_DIRECTIVES:
             return
         else:
@@ -409,22 +420,22 @@ def _node(**fields) -> nbformat.NotebookNode:
     return nbformat.from_dict(fields)
 
 
-def expected_outputs(cell: CodeCell) -> list:
-    shown = cell.shown
-    if shown.exc_msg is not None:
-        name, message = exception_name(shown.exc_msg)
+def statement_outputs(statement: Statement) -> list:
+    """What the page shows under one statement, as notebook outputs."""
+    if statement.exc_msg is not None:
+        name, message = exception_name(statement.exc_msg)
         return [
             _node(
                 output_type="error",
                 ename=name,
                 evalue=message,
-                traceback=_shown_text(shown.want).rstrip("\n").splitlines(),
+                traceback=_shown_text(statement.want).rstrip("\n").splitlines(),
             )
         ]
-    if not shown.want:
+    if not statement.want:
         return []
-    text = _shown_text(shown.want)
-    if is_displayed_value(shown.source):
+    text = _shown_text(statement.want)
+    if is_displayed_value(statement.source):
         return [
             _node(
                 output_type="execute_result",
@@ -434,6 +445,33 @@ def expected_outputs(cell: CodeCell) -> list:
             )
         ]
     return [_node(output_type="stream", name="stdout", text=text)]
+
+
+def expected_outputs(cell: CodeCell) -> list:
+    """The page's outputs of all the cell's statements, in order. Printed text of consecutive
+    statements is one stream, as a kernel sends it."""
+    outputs: list = []
+    for statement in cell.statements:
+        for output in statement_outputs(statement):
+            previous = outputs[-1] if outputs else None
+            if output.output_type == "stream" and previous and previous.output_type == "stream":
+                previous.text += output.text
+            else:
+                outputs.append(output)
+    return outputs
+
+
+# Jupyter displays only the value of a cell's last expression; Python's prompt, and so the page,
+# shows every one. IPython's setting "all" displays the value of each top-level expression
+# statement (in order with what the cell prints), in any IPython kernel: Jupyter, Colab, VS Code.
+# It compiles each top-level statement as the prompt compiles a line (mode "single"), so an
+# expression inside a ``for`` or ``with`` body shows its value as it does at the prompt.
+SHOW_EVERY_VALUE = '%config InteractiveShell.ast_node_interactivity = "all"'
+SHOW_EVERY_VALUE_WHY = (
+    "At Python's prompt, as on the page, every line that has a value shows it; Jupyter shows "
+    "only the value of a cell's last line. Run the next cell first: it makes this notebook "
+    "show every value, as the page does."
+)
 
 
 def notebook_of(page: Page, source_name: str) -> nbformat.NotebookNode:
@@ -448,6 +486,19 @@ def notebook_of(page: Page, source_name: str) -> nbformat.NotebookNode:
         if isinstance(cell, MarkdownCell):
             notebook.cells.append(_node(cell_type="markdown", metadata={}, source=cell.text))
             continue
+        if not any(c.cell_type == "code" for c in notebook.cells):
+            notebook.cells.append(
+                _node(cell_type="markdown", metadata={}, source=SHOW_EVERY_VALUE_WHY)
+            )
+            notebook.cells.append(
+                _node(
+                    cell_type="code",
+                    metadata={},
+                    execution_count=None,
+                    source=SHOW_EVERY_VALUE,
+                    outputs=[],
+                )
+            )
         code = _node(
             cell_type="code",
             metadata={},
@@ -455,8 +506,8 @@ def notebook_of(page: Page, source_name: str) -> nbformat.NotebookNode:
             source=cell.source,
             outputs=expected_outputs(cell),
         )
-        code.metadata[METADATA_KEY] = {"file": source_name, "line": cell.line}
-        if cell.shown.exc_msg is not None:
+        code.metadata[METADATA_KEY] = {"file": source_name, "lines": [cell.line, cell.end_line]}
+        if cell.raises is not None:
             # The page shows this error on purpose: "Run all" goes on past it.
             code.metadata["tags"] = ["raises-exception"]
         notebook.cells.append(code)
@@ -471,6 +522,19 @@ def _comment(text: str, prefix: str = "# ") -> list[str]:
     return [(prefix + line).rstrip() for line in text.splitlines()]
 
 
+def _script_steps(cell: CodeCell) -> Iterator[list[Statement]]:
+    """A cell's statements as the script's ``# %%`` cells: each ends at a statement that shows
+    output, since an editor's cell runner shows only a cell's last value."""
+    pending: list[Statement] = []
+    for statement in cell.statements:
+        pending.append(statement)
+        if statement.shows_output:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
 def script_of(page: Page, source_name: str) -> str:
     lines = [
         f"# Generated from {source_name}: each cell is one step of the page, with the",
@@ -482,20 +546,24 @@ def script_of(page: Page, source_name: str) -> str:
         if isinstance(cell, MarkdownCell):
             lines += ["", "# %% [markdown]", *_comment(cell.text)]
             continue
-        lines += ["", f"# %% page line {cell.line}"]
-        for statement in cell.statements:
-            code = statement.source.rstrip()
-            if statement.exc_msg is not None:
-                name, _ = exception_name(statement.exc_msg)
-                lines += ["try:", *("    " + line if line else "" for line in code.splitlines())]
-                lines += [
-                    f"except Exception as error:  # the page shows a {name}",
-                    '    print(f"{type(error).__name__}: {error}")',
-                ]
-            else:
-                lines += code.splitlines()
-            if statement.want:
-                lines += _comment(_shown_text(statement.want).rstrip("\n"), "# | ")
+        for step in _script_steps(cell):
+            lines += ["", f"# %% page line {step[-1].line}"]
+            for statement in step:
+                code = statement.source.rstrip()
+                if statement.exc_msg is not None:
+                    name, _ = exception_name(statement.exc_msg)
+                    lines += [
+                        "try:",
+                        *("    " + line if line else "" for line in code.splitlines()),
+                    ]
+                    lines += [
+                        f"except Exception as error:  # the page shows a {name}",
+                        '    print(f"{type(error).__name__}: {error}")',
+                    ]
+                else:
+                    lines += code.splitlines()
+                if statement.want:
+                    lines += _comment(_shown_text(statement.want).rstrip("\n"), "# | ")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -669,6 +737,7 @@ def iter_pages(docs_dir: Path) -> Iterator[Path]:
 
 __all__ = [
     "METADATA_KEY",
+    "SHOW_EVERY_VALUE",
     "CellError",
     "CodeCell",
     "MarkdownCell",
