@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from sphinx.ext.doctest import doctestopt_re
 
 from fundamentals_site.doctest_fences import DOCTEST_LANGUAGES, iter_fences
 
@@ -195,7 +196,8 @@ def statements_of(body: list[str], fence_start: int, path: str) -> list[Statemen
             end -= 1
         statements.append(
             Statement(
-                source=example.source,
+                # Sphinx strips `# doctest:` options from the page; so does the download
+                source=doctestopt_re.sub("", example.source),
                 want=example.want,
                 exc_msg=example.exc_msg,
                 line=first_line + example.lineno,
@@ -466,11 +468,20 @@ def expected_outputs(cell: CodeCell) -> list:
 # statement (in order with what the cell prints), in any IPython kernel: Jupyter, Colab, VS Code.
 # It compiles each top-level statement as the prompt compiles a line (mode "single"), so an
 # expression inside a ``for`` or ``with`` body shows its value as it does at the prompt.
-SHOW_EVERY_VALUE = '%config InteractiveShell.ast_node_interactivity = "all"'
+# IPython also pretty-prints a value by default (a list longer than a line, one item a line);
+# ``PlainTextFormatter.pprint = False`` shows ``repr()``, as the prompt does.
+SHOW_EVERY_VALUE = (
+    '%config InteractiveShell.ast_node_interactivity = "all"\n'
+    "%config PlainTextFormatter.pprint = False"
+)
 SHOW_EVERY_VALUE_WHY = (
-    "At Python's prompt, as on the page, every line that has a value shows it; Jupyter shows "
-    "only the value of a cell's last line. Run the next cell first: it makes this notebook "
-    "show every value, as the page does."
+    "At Python's `>>>` prompt, as on the web page this notebook comes from, each expression you "
+    "enter shows its value (`t.dtype` shows `torch.int64`). Jupyter shows only the value of "
+    "the last expression in a cell, and lays out long values its own way. The next cell holds "
+    "two Jupyter commands (`%config`, not Python) that make every expression show its value "
+    "as on the page. Run it first, and again after restarting the kernel. Some cells end in "
+    "an error on purpose, as on the page; `...` in a stored output stands for text the page "
+    "leaves out."
 )
 
 
