@@ -33,17 +33,18 @@ def once_per_run(tmp_path_factory):
     """
     computed = {}
 
+    def shared(name: str, compute):
+        shared_dir = tmp_path_factory.getbasetemp().parent  # one folder for every worker
+        result = shared_dir / f"{name}.pickle"
+        with FileLock(shared_dir / f"{name}.lock"):
+            if not result.is_file():
+                result.write_bytes(pickle.dumps(compute()))
+        return pickle.loads(result.read_bytes())
+
     def run(name: str, compute):
         if name not in computed:
-            if not os.environ.get("PYTEST_XDIST_WORKER"):  # no xdist: the only process
-                computed[name] = compute()
-                return computed[name]
-            shared = tmp_path_factory.getbasetemp().parent  # one folder for every worker
-            result = shared / f"{name}.pickle"
-            with FileLock(shared / f"{name}.lock"):
-                if not result.is_file():
-                    result.write_bytes(pickle.dumps(compute()))
-            computed[name] = pickle.loads(result.read_bytes())
+            in_xdist = os.environ.get("PYTEST_XDIST_WORKER")
+            computed[name] = shared(name, compute) if in_xdist else compute()
         return computed[name]
 
     return run

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").glob("*.md"))
 EXAMPLES = sorted(
@@ -29,10 +27,9 @@ def test_every_page_is_rendered(site):
     assert missing == []
 
 
-def test_every_gallery_example_is_executed_and_rendered(site):
+def test_every_gallery_example_is_executed_and_rendered(parsed_pages):
     for example in EXAMPLES:
-        html = site.html_dir / "auto_examples" / f"{example}.html"
-        assert html.is_file(), f"{example} was not rendered"
-        page = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        page = parsed_pages.get(Path("auto_examples", f"{example}.html"))
+        assert page is not None, f"{example} was not rendered"
         # sphinx-gallery marks what the script printed with this class.
         assert page.select(".sphx-glr-script-out"), f"{example} shows no executed output"

@@ -25,13 +25,10 @@ EXAMPLES = sorted(EXAMPLES_DIR.rglob("plot_*.py"))
 TOPICS = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/GALLERY_HEADER.rst"))
 
 
-def parsed(html_file: Path) -> BeautifulSoup:
-    return BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
-
-
-def example_page(site, example: Path) -> BeautifulSoup:
-    relative = example.relative_to(EXAMPLES_DIR).with_suffix(".html")
-    return parsed(site.html_dir / "auto_examples" / relative)
+def example_page(parsed_pages: dict[Path, BeautifulSoup], example: Path) -> BeautifulSoup:
+    return parsed_pages[
+        Path("auto_examples") / example.relative_to(EXAMPLES_DIR).with_suffix(".html")
+    ]
 
 
 def hrefs(page: BeautifulSoup) -> list[str]:
@@ -70,10 +67,10 @@ def test_every_image_has_a_meaningful_alt_text(parsed_pages):
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
-def test_every_figure_drawn_is_shown_with_its_description(site, example):
+def test_every_figure_drawn_is_shown_with_its_description(parsed_pages, example):
     source = example.read_text(encoding="utf-8")
     drawn = len(re.findall(r"^\s*fig = draw_\w+\(", source, flags=re.M))
-    images = example_page(site, example).find_all("img")
+    images = example_page(parsed_pages, example).find_all("img")
     assert drawn >= 1
     assert len(images) == drawn
     for img in images:
@@ -81,8 +78,8 @@ def test_every_figure_drawn_is_shown_with_its_description(site, example):
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
-def test_every_example_offers_its_py_and_ipynb(site, example):
-    links_on_page = hrefs(example_page(site, example))
+def test_every_example_offers_its_py_and_ipynb(parsed_pages, site, example):
+    links_on_page = hrefs(example_page(parsed_pages, example))
     for suffix in (".py", ".ipynb"):
         download = re.compile(rf"\.\./\.\./_downloads/[0-9a-f]+/{example.stem}{suffix}")
         links = [href for href in links_on_page if download.fullmatch(href)]
@@ -99,36 +96,36 @@ def test_every_example_offers_its_py_and_ipynb(site, example):
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
-def test_no_example_prints_a_warning(site, example):
+def test_no_example_prints_a_warning(parsed_pages, example):
     # pytest's filterwarnings=error covers the pages; a warning in an example lands in its output.
-    assert not re.search(r"\w+Warning\b", example_page(site, example).get_text())
+    assert not re.search(r"\w+Warning\b", example_page(parsed_pages, example).get_text())
 
 
-def test_the_figure_module_is_offered_for_download(site):
+def test_the_figure_module_is_offered_for_download(parsed_pages, site):
     (downloaded,) = site.html_dir.glob("_downloads/*/shape_figures.py")
     assert downloaded.read_bytes() == (EXAMPLES_DIR / "shape_figures.py").read_bytes()
-    gallery_index = parsed(site.html_dir / "auto_examples" / "index.html")
+    gallery_index = parsed_pages[Path("auto_examples", "index.html")]
     assert any(href.endswith("/shape_figures.py") for href in hrefs(gallery_index))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
-def test_every_example_links_back_to_its_topic_page(site, example):
+def test_every_example_links_back_to_its_topic_page(parsed_pages, site, example):
     docstring = example.read_text(encoding="utf-8").split('"""')[1]
     pages = re.findall(r":doc:`/(\w+)`", docstring)
     assert pages, f"{example.name} names no topic page"
-    links = hrefs(example_page(site, example))
+    links = hrefs(example_page(parsed_pages, example))
     for name in pages:
         assert f"../../{name}.html" in links
         assert (site.html_dir / f"{name}.html").is_file()
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=example_id)
-def test_example_code_links_to_the_torch_reference(site, example):
+def test_example_code_links_to_the_torch_reference(parsed_pages, example):
     # Resolved from conf/inventories/torch.inv: the build fetches no inventory. The reference
     # is the verified release's (conf/fundamentals_site/api_docs.py).
     links = [
         href
-        for href in hrefs(example_page(site, example))
+        for href in hrefs(example_page(parsed_pages, example))
         if href.startswith(api_docs.TORCH_DOCS_URL)
     ]
     assert links, f"{example.name}: no name in its code links to the PyTorch reference"
@@ -142,10 +139,10 @@ def topic_pages() -> list[Path]:
 
 
 @pytest.mark.parametrize("page", topic_pages(), ids=lambda p: p.name)
-def test_every_topic_page_shows_its_examples(site, page):
+def test_every_topic_page_shows_its_examples(parsed_pages, page):
     patterns = re.findall(r"minigallery::\s+(\S+)", page.read_text(encoding="utf-8"))
     assert patterns, f"{page.name} has no minigallery"
-    rendered = parsed(site.html_dir / f"{page.stem}.html")
+    rendered = parsed_pages[Path(f"{page.stem}.html")]
     assert rendered.select("div.sphx-glr-thumbcontainer")
     links = hrefs(rendered)
     for pattern in patterns:
@@ -157,10 +154,10 @@ def test_every_topic_page_shows_its_examples(site, page):
 
 
 @pytest.mark.parametrize("example", sorted((EXAMPLES_DIR / "torchinfo").glob("plot_*.py")))
-def test_each_torchinfo_summary_is_printed_once(site, example):
+def test_each_torchinfo_summary_is_printed_once(parsed_pages, example):
     calls = len(re.findall(r"= summary\(", example.read_text(encoding="utf-8")))
     assert calls >= 1
-    assert example_page(site, example).get_text().count("Total params") == calls
+    assert example_page(parsed_pages, example).get_text().count("Total params") == calls
 
 
 def test_the_gallery_seeds_every_generator_before_an_example():
