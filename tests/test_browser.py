@@ -9,12 +9,11 @@ from __future__ import annotations
 import doctest
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import doctest_flags
+from helpers import PageVisit, doctest_flags
 from sphinx.ext.doctest import doctestopt_re
 
 # Without the `browser` dependency group (a bare `pytest` in the doctest environment, say) these
@@ -25,7 +24,12 @@ _NO_BROWSER_GROUP = (
 )
 pytest.importorskip("playwright.sync_api", reason=_NO_BROWSER_GROUP)
 pytest.importorskip("pytest_playwright", reason=_NO_BROWSER_GROUP)
-Axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason=_NO_BROWSER_GROUP).Axe
+# axe-core itself, as the axe-playwright-python package ships it (injected into each page).
+AXE_SCRIPT = (
+    pytest.importorskip("axe_playwright_python.sync_playwright", reason=_NO_BROWSER_GROUP)
+    .Axe()
+    .axe_script
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 from fundamentals_site.doctest_fences import DOCTEST_LANGUAGES, iter_fences
@@ -148,55 +152,6 @@ def doctest_blocks(page: str) -> list[list[doctest.Example]]:
 COPY_PAGES = [path.name for path in sorted(DOCS.glob("*.md")) if doctest_blocks(path.name)]
 
 
-@dataclass
-class PageVisit:
-    """What the browser saw while one page loaded."""
-
-    console_errors: list[str] = field(default_factory=list)
-    failed_requests: list[str] = field(default_factory=list)
-    off_site_requests: list[str] = field(default_factory=list)
-    responses: list = field(default_factory=list)
-
-    def problems(self) -> list[str]:
-        return [
-            *(f"console error: {text}" for text in self.console_errors),
-            *(f"failed request: {text}" for text in self.failed_requests),
-            *(f"request outside the site: {url}" for url in self.off_site_requests),
-        ]
-
-
-def watch(context, page, is_on_site) -> PageVisit:
-    """Record console errors and failed requests; block and record requests outside the site."""
-    visit = PageVisit()
-
-    def route(route_request):
-        if is_on_site(route_request.request.url):
-            route_request.continue_()
-        else:
-            visit.off_site_requests.append(route_request.request.url)
-            route_request.abort()
-
-    context.route("**/*", route)
-    page.on("console", lambda msg: msg.type == "error" and visit.console_errors.append(msg.text))
-    page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
-    page.on(
-        "requestfailed",
-        lambda request: (
-            request.url not in visit.off_site_requests
-            and visit.failed_requests.append(f"{request.url} ({request.failure})")
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            visit.responses.append(response)
-            if response.ok
-            else visit.failed_requests.append(f"{response.url} (HTTP {response.status})")
-        ),
-    )
-    return visit
-
-
 def served_on_site(site_url: str):
     site = urlsplit(site_url)
 
@@ -236,77 +191,69 @@ def test_every_built_page_is_checked(built_html):
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("page", PAGES)
-def test_page(browser, site_url, record_page_weight, screenshot_dir, page, mode):
+def test_page(reader_for, site_url, record_page_weight, screenshot_dir, page, mode):
     """Loads with no console error, no failed or off-site request, in the right colours, with
     no serious or critical axe-core violation, within the weight budget, and without sideways
     scrolling on a phone."""
-    context = browser.new_context(**MODES[mode])
-    try:
-        tab = context.new_page()
-        visit = watch(context, tab, served_on_site(site_url))
-        tab.goto(site_url + page, wait_until="load")
-        tab.wait_for_load_state("networkidle")
-        problems = visit.problems()
+    reader = reader_for(mode, served_on_site(site_url), **MODES[mode])
+    visit = reader.open(site_url + page)
+    tab = reader.tab
+    problems = []
 
-        background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-        if is_dark(background) != (MODES[mode]["color_scheme"] == "dark"):
-            problems.append(f"{mode} mode shows background {background}")
+    background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+    if is_dark(background) != (MODES[mode]["color_scheme"] == "dark"):
+        problems.append(f"{mode} mode shows background {background}")
 
-        if mode == "light":  # the first visit: a fresh context has nothing cached
-            weight = sum(len(response.body()) for response in visit.responses)
-            record_page_weight(page, weight)
-            if weight > MAX_PAGE_BYTES:
-                problems.append(f"weighs {weight / 1024:.0f} KB > {MAX_PAGE_BYTES // 1024} KB")
-        if mode == "mobile":
-            overflow = tab.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 0:
-                problems.append(f"the page scrolls sideways by {overflow}px on a phone")
+    if mode == "mobile":
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            problems.append(f"the page scrolls sideways by {overflow}px on a phone")
 
-        violations = [
-            violation
-            for violation in axe_violations(tab, mode)
-            if violation["impact"] in BLOCKING_AXE_IMPACTS
-        ]
-        problems += [
-            f"axe {v['impact']} {v['id']}: {v['help']} at "
-            + ", ".join(" ".join(node["target"]) for node in v["nodes"])
-            for v in violations
-        ]
-        fail_with_screenshot(tab, page, mode, problems, screenshot_dir)
-    finally:
-        context.close()
+    violations = [
+        violation
+        for violation in axe_violations(tab, mode)
+        if violation["impact"] in BLOCKING_AXE_IMPACTS
+    ]
+    problems += [
+        f"axe {v['impact']} {v['id']}: {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+        for v in violations
+    ]
+
+    # The network has been quiet for 0.5 s by now, as a rule (axe takes longer): waiting
+    # for it here, not after the load, costs nothing and still catches a late request.
+    tab.wait_for_load_state("networkidle")
+    problems += visit.problems()
+    if mode == "light":  # all the page loads: the Reader's tab keeps no cache
+        weight = sum(len(response.body()) for response in visit.responses)
+        record_page_weight(page, weight)
+        if weight > MAX_PAGE_BYTES:
+            problems.append(f"weighs {weight / 1024:.0f} KB > {MAX_PAGE_BYTES // 1024} KB")
+    fail_with_screenshot(tab, page, mode, problems, screenshot_dir)
 
 
 def axe_violations(tab, mode: str) -> list[dict]:
     """axe-core's violations on the open page: colour contrast in every mode (each text style
     once: MARK_CONTRAST_SAMPLES), every other rule in the light and phone modes. Dark
     mode changes colours only (furo swaps CSS variables over the same HTML and layout), so the
-    rules that read the HTML and the layout have nothing new to find there."""
+    rules that read the HTML and the layout have nothing new to find there.
+
+    One axe run per page: the contrast rule's selector is narrowed to the samples
+    (axe.configure), the other rules see the whole page. axe's setup (reading the page's tree
+    and styles) is most of a run's time on a short page, and one run pays it once.
+    """
     tab.evaluate(MARK_CONTRAST_SAMPLES)
-    violations = (
-        Axe()
-        .run(
-            tab,
-            context={"include": [["[data-contrast-sample]"]]},
-            options={"runOnly": [CONTRAST_RULE], "resultTypes": ["violations"]},
-        )
-        .response["violations"]
+    tab.evaluate(AXE_SCRIPT)
+    tab.evaluate(
+        "rule => axe.configure({rules: [{id: rule, selector: '[data-contrast-sample]'}]})",
+        CONTRAST_RULE,
     )
-    if MODES[mode]["color_scheme"] != "dark":
-        violations += (
-            Axe()
-            .run(
-                tab,
-                options={
-                    "rules": {CONTRAST_RULE: {"enabled": False}},
-                    "resultTypes": ["violations"],
-                },
-            )
-            .response["violations"]
-        )
-    return violations
+    options = {"resultTypes": ["violations"]}
+    if MODES[mode]["color_scheme"] == "dark":
+        options["runOnly"] = [CONTRAST_RULE]
+    return tab.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
 
 
 def code_page(tokens: str) -> str:
@@ -352,9 +299,34 @@ def test_a_visible_code_token_is_measured_when_a_hidden_one_looks_the_same(brows
         context.close()
 
 
-def search_and_open_first(tab, start_url: str, term: str) -> str:
-    """Type ``term`` into the sidebar search box like a reader, and follow the first result."""
-    tab.goto(start_url)
+# A 1x1 GIF with no text alternative: axe's image-alt rule (critical) fails it.
+IMAGE_WITHOUT_ALT = (
+    '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==">'
+)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("light", ["color-contrast", "image-alt"]), ("dark", ["color-contrast"])],
+)
+def test_the_one_axe_run_applies_contrast_and_the_other_rules(browser, mode, expected):
+    """Narrowing the contrast rule to the samples leaves the other rules on the whole page
+    (light and phone modes), and dark mode runs the contrast rule alone."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.set_content(code_page(IMAGE_WITHOUT_ALT + highlighted(GOOD * 3 + POOR)))
+        found = [v["id"] for v in axe_violations(tab, mode) if v["impact"] in BLOCKING_AXE_IMPACTS]
+        assert sorted(found) == expected
+    finally:
+        context.close()
+
+
+def search_and_open_first(reader, start_url: str, term: str) -> tuple[PageVisit, str]:
+    """Type ``term`` into the sidebar search box like a reader, and follow the first result.
+    Returns what the visit recorded, from ``start_url`` on, and the address it landed on."""
+    visit = reader.open(start_url)
+    tab = reader.tab
     tab.fill("input.sidebar-search", term)
     tab.press("input.sidebar-search", "Enter")
     summary = tab.locator("#search-results p.search-summary")
@@ -362,7 +334,8 @@ def search_and_open_first(tab, start_url: str, term: str) -> str:
     first = tab.locator("#search-results ul.search li a").first
     first.click()
     tab.wait_for_load_state("load")
-    return tab.url
+    tab.wait_for_load_state("networkidle")
+    return visit, tab.url
 
 
 def test_search_cases_exist():
@@ -375,18 +348,13 @@ def test_search_cases_exist():
     ("term", "landing"),
     [(term, page) for term, page in SEARCH_LANDINGS.items() if (DOCS / f"{page}.md").exists()],
 )
-def test_search_lands_on_page(browser, site_url, screenshot_dir, term, landing):
-    context = browser.new_context()
-    try:
-        tab = context.new_page()
-        visit = watch(context, tab, served_on_site(site_url))
-        landed = search_and_open_first(tab, site_url + "index.html", term)
-        problems = visit.problems()
-        if landed.split("#")[0] != f"{site_url}{landing}.html":
-            problems.append(f"search for {term!r} opened {landed} first, not {landing}.html")
-        fail_with_screenshot(tab, f"search-{term}", "light", problems, screenshot_dir)
-    finally:
-        context.close()
+def test_search_lands_on_page(reader_for, site_url, screenshot_dir, term, landing):
+    reader = reader_for("light", served_on_site(site_url), **MODES["light"])
+    visit, landed = search_and_open_first(reader, site_url + "index.html", term)
+    problems = visit.problems()
+    if landed.split("#")[0] != f"{site_url}{landing}.html":
+        problems.append(f"search for {term!r} opened {landed} first, not {landing}.html")
+    fail_with_screenshot(reader.tab, f"search-{term}", "light", problems, screenshot_dir)
 
 
 # Pastes each copied block into a fresh Python the way the classic REPL (Python 3.11 and 3.12,
@@ -454,31 +422,30 @@ def code_lines(text: str) -> list[str]:
 
 @pytest.mark.parametrize("page", COPY_PAGES)
 def test_copy_button_copies_code_that_runs(
-    browser, site_url, tmp_path, page_names, fresh_python_with_torch, page
+    reader_for, site_url, tmp_path, page_names, fresh_python_with_torch, page
 ):
     """Each doctest block's copy button gives its code without prompts or outputs; the page's
     blocks, pasted one after another into a fresh Python prompt (PASTE_RUNNER) in which only the
     doctest namespace's names are defined, print what the page shows under each statement,
     compared as the doctests compare it, and raise exactly the errors the page shows."""
     blocks = doctest_blocks(page)
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    try:
-        tab = context.new_page()
-        tab.goto(site_url + page.replace(".md", ".html"))
-        # Exercise solutions are folded (<details>): a reader opens one to copy its code.
-        tab.locator("details > summary").evaluate_all("els => els.forEach(s => s.click())")
-        rendered = tab.locator("div.highlight-pycon")
-        assert rendered.count() == len(blocks), "rendered pycon blocks differ from the page's"
-        copied = []
-        for index, examples in enumerate(blocks):
-            # The button shows on hover; Playwright's click moves the mouse onto it first.
-            rendered.nth(index).locator("button.copybtn").click()
-            text = tab.evaluate("navigator.clipboard.readText()")
-            expected = "".join(example.source for example in examples)
-            assert code_lines(text) == code_lines(expected), f"block {index + 1} of {page}"
-            copied.append(text)
-    finally:
-        context.close()
+    reader = reader_for(
+        "clipboard", served_on_site(site_url), permissions=["clipboard-read", "clipboard-write"]
+    )
+    reader.open(site_url + page.replace(".md", ".html"))
+    tab = reader.tab
+    # Exercise solutions are folded (<details>): a reader opens one to copy its code.
+    tab.locator("details > summary").evaluate_all("els => els.forEach(s => s.click())")
+    rendered = tab.locator("div.highlight-pycon")
+    assert rendered.count() == len(blocks), "rendered pycon blocks differ from the page's"
+    copied = []
+    for index, examples in enumerate(blocks):
+        # The button shows on hover; Playwright's click moves the mouse onto it first.
+        rendered.nth(index).locator("button.copybtn").click()
+        text = tab.evaluate("navigator.clipboard.readText()")
+        expected = "".join(example.source for example in examples)
+        assert code_lines(text) == code_lines(expected), f"block {index + 1} of {page}"
+        copied.append(text)
 
     returncode, stdout, stderr = fresh_python_with_torch(
         PASTE_RUNNER,
@@ -511,35 +478,29 @@ def test_copy_button_copies_code_that_runs(
     assert not differences, "\n".join(differences)
 
 
+def on_disk(url: str) -> bool:
+    return urlsplit(url).scheme in {"file", "data"}
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_page_opened_from_file_system(browser, built_html, screenshot_dir, page):
+def test_page_opened_from_file_system(reader_for, built_html, screenshot_dir, page):
     """Opened from disk, a page loads all it needs from disk, with no error."""
-    context = browser.new_context()
-    try:
-        tab = context.new_page()
-        visit = watch(context, tab, lambda url: urlsplit(url).scheme in {"file", "data"})
-        tab.goto((built_html / page).as_uri(), wait_until="load")
-        tab.wait_for_load_state("networkidle")
-        fail_with_screenshot(tab, page, "file", visit.problems(), screenshot_dir)
-    finally:
-        context.close()
+    reader = reader_for("file", on_disk)
+    visit = reader.open((built_html / page).as_uri())
+    reader.tab.wait_for_load_state("networkidle")
+    fail_with_screenshot(reader.tab, page, "file", visit.problems(), screenshot_dir)
 
 
-def test_search_from_file_system(browser, built_html, screenshot_dir):
+def test_search_from_file_system(reader_for, built_html, screenshot_dir):
     term, landing = next(
         (term, page) for term, page in SEARCH_LANDINGS.items() if (DOCS / f"{page}.md").exists()
     )
-    context = browser.new_context()
-    try:
-        tab = context.new_page()
-        visit = watch(context, tab, lambda url: urlsplit(url).scheme in {"file", "data"})
-        landed = search_and_open_first(tab, (built_html / "index.html").as_uri(), term)
-        problems = visit.problems()
-        if not urlsplit(landed).path.endswith(f"/{landing}.html"):
-            problems.append(f"search for {term!r} opened {landed} first, not {landing}.html")
-        fail_with_screenshot(tab, f"search-{term}", "file", problems, screenshot_dir)
-    finally:
-        context.close()
+    reader = reader_for("file", on_disk)
+    visit, landed = search_and_open_first(reader, (built_html / "index.html").as_uri(), term)
+    problems = visit.problems()
+    if not urlsplit(landed).path.endswith(f"/{landing}.html"):
+        problems.append(f"search for {term!r} opened {landed} first, not {landing}.html")
+    fail_with_screenshot(reader.tab, f"search-{term}", "file", problems, screenshot_dir)
 
 
 def test_theme_toggle_switches_and_remembers(browser, site_url):
