@@ -44,7 +44,8 @@ BLOCKING_AXE_IMPACTS = {"serious", "critical"}
 # axe-core's colour-contrast rule measures each element that holds text against what lies behind
 # it, and that is most of axe's time: a page of code holds thousands of highlighted tokens (2,069
 # on saving.html), the navigation and the cheat sheet hundreds of links. Measured one by one,
-# the rule took about 5 s of an 8 s axe run on saving.html, and 2 s on index.html, in every mode.
+# the rule took about 5 s of an 8 s axe run on saving.html, and 2 s on index.html, in each colour
+# scheme and layout.
 # An element's contrast is fixed by its colour, font size and weight, text shadow, whether it is
 # shown, and what lies behind it: the background colours and images, opacities, filters and
 # blend modes of it and every element around it. Of the elements with text of their own that
@@ -70,6 +71,9 @@ MARK_CONTRAST_SAMPLES = r"""() => {
     const hasOwnText = (element) => Array.from(element.childNodes).some(
         (node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim()
     );
+    for (const marked of document.querySelectorAll("[data-contrast-sample]")) {
+        marked.removeAttribute("data-contrast-sample");  // marked before the colours changed
+    }
     const seen = new Set();
     let measured = 0;
     let duplicates = 0;
@@ -89,19 +93,17 @@ MARK_CONTRAST_SAMPLES = r"""() => {
             measured += 1;
         }
     }
-    return {measured, duplicates};
+    return {measured, duplicates, keys: Array.from(seen)};
 }"""
 CONTRAST_RULE = "color-contrast"
-# Colour modes a reader gets: the system preference (furo follows it) and a phone.
-MODES = {
-    "light": {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}},
-    "dark": {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}},
-    "mobile": {
-        "color_scheme": "light",
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-    },
+# The browsers a reader comes with: a desktop window and a phone, each first with the system in
+# light mode. On the desktop the system then turns dark: furo follows the preference through CSS
+# media queries, so the open page turns into the page a dark system loads (a sample of pages
+# shows that it does: test_dark_after_switching_is_dark_on_load).
+LIGHT, DARK = "light", "dark"
+READERS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "mobile": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 # A search term and the page it must land on first. Terms whose page is not in docs/ yet are
 # left out; add a row when a page arrives.
@@ -189,69 +191,146 @@ def test_every_built_page_is_checked(built_html):
     assert built == sorted(PAGES)
 
 
-@pytest.mark.parametrize("mode", MODES)
+def turn_dark(tab) -> None:
+    """The system's preference turns dark; returns once the page has settled: colours that
+    CSS transitions animate (sphinx-copybutton's, furo's) take up to 0.3 s to arrive."""
+    tab.emulate_media(color_scheme=DARK)
+    tab.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+
+
+def desktop_reader(reader_for, site_url, color_scheme: str = LIGHT):
+    reader = reader_for(
+        f"desktop-{color_scheme}",
+        served_on_site(site_url),
+        color_scheme=color_scheme,
+        **READERS["desktop"],
+    )
+    reader.tab.emulate_media(color_scheme=color_scheme)  # a test before may have turned it dark
+    return reader
+
+
+@pytest.mark.parametrize("kind", READERS)
 @pytest.mark.parametrize("page", PAGES)
-def test_page(reader_for, site_url, record_page_weight, screenshot_dir, page, mode):
+def test_page(reader_for, site_url, record_page_weight, screenshot_dir, page, kind):
     """Loads with no console error, no failed or off-site request, in the right colours, with
     no serious or critical axe-core violation, within the weight budget, and without sideways
-    scrolling on a phone."""
-    reader = reader_for(mode, served_on_site(site_url), **MODES[mode])
+    scrolling on a phone; on the desktop, in light mode and then in dark mode."""
+    if kind == "desktop":
+        reader = desktop_reader(reader_for, site_url)
+    else:
+        reader = reader_for(kind, served_on_site(site_url), color_scheme=LIGHT, **READERS[kind])
     visit = reader.open(site_url + page)
     tab = reader.tab
-    problems = []
-
-    background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-    if is_dark(background) != (MODES[mode]["color_scheme"] == "dark"):
-        problems.append(f"{mode} mode shows background {background}")
-
-    if mode == "mobile":
+    problems = colour_problems(tab, LIGHT, contrast_only=False)
+    if kind == "mobile":
         overflow = tab.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         if overflow > 0:
             problems.append(f"the page scrolls sideways by {overflow}px on a phone")
-
-    violations = [
-        violation
-        for violation in axe_violations(tab, mode)
-        if violation["impact"] in BLOCKING_AXE_IMPACTS
-    ]
-    problems += [
-        f"axe {v['impact']} {v['id']}: {v['help']} at "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
-        for v in violations
-    ]
+    if kind == "desktop":
+        # Dark mode changes colours only (furo swaps CSS variables over the same HTML and
+        # layout): the rules that read the HTML and the layout have nothing new to find there.
+        turn_dark(tab)
+        problems += colour_problems(tab, DARK, contrast_only=True)
 
     # The network has been quiet for 0.5 s by now, as a rule (axe takes longer): waiting
     # for it here, not after the load, costs nothing and still catches a late request.
     tab.wait_for_load_state("networkidle")
     problems += visit.problems()
-    if mode == "light":  # all the page loads: the Reader's tab keeps no cache
+    if kind == "desktop":  # all the page loads: the Reader's tab keeps no cache
         weight = sum(len(response.body()) for response in visit.responses)
         record_page_weight(page, weight)
         if weight > MAX_PAGE_BYTES:
             problems.append(f"weighs {weight / 1024:.0f} KB > {MAX_PAGE_BYTES // 1024} KB")
-    fail_with_screenshot(tab, page, mode, problems, screenshot_dir)
+    fail_with_screenshot(tab, page, kind, problems, screenshot_dir)
 
 
-def axe_violations(tab, mode: str) -> list[dict]:
-    """axe-core's violations on the open page: colour contrast in every mode (each text style
-    once: MARK_CONTRAST_SAMPLES), every other rule in the light and phone modes. Dark
-    mode changes colours only (furo swaps CSS variables over the same HTML and layout), so the
-    rules that read the HTML and the layout have nothing new to find there.
+def colour_problems(tab, color_scheme: str, contrast_only: bool) -> list[str]:
+    """The page's background against the colour scheme it is shown in, and axe-core's
+    serious and critical violations (axe_violations), each labelled with the scheme."""
+    problems = []
+    background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+    if is_dark(background) != (color_scheme == DARK):
+        problems.append(f"{color_scheme} mode shows background {background}")
+    problems += [
+        f"{color_scheme}: axe {v['impact']} {v['id']}: {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+        for v in axe_violations(tab, contrast_only)
+        if v["impact"] in BLOCKING_AXE_IMPACTS
+    ]
+    return problems
+
+
+# Pages of each kind the site has: the start page, a topic page, the gallery's start page, an
+# example, the index and the search page.
+DARK_ON_LOAD_PAGES = [
+    "index.html",
+    "saving.html",
+    "auto_examples/index.html",
+    next(page for page in PAGES if page.startswith("auto_examples/") and "plot_" in page),
+    "genindex.html",
+    "search.html",
+]
+
+
+def shown_text_styles(tab) -> list[str]:
+    """MARK_CONTRAST_SAMPLES's keys of the text a reader sees, in page order. (Hidden text is
+    left out: Chromium may keep a colour from before the switch on an element that is not
+    rendered, such as the <title> of the copy button's icon.)"""
+    keys = tab.evaluate(MARK_CONTRAST_SAMPLES)["keys"]
+    return [key for key in keys if key.split("|")[4] == "true"]
+
+
+@pytest.mark.parametrize("page", DARK_ON_LOAD_PAGES)
+def test_dark_after_switching_is_dark_on_load(reader_for, site_url, page):
+    """A page loaded light whose system then turns dark shows every text style on the same
+    backgrounds as the page a dark system loads: test_page may measure dark mode on the page
+    it loaded light."""
+    loaded_dark = desktop_reader(reader_for, site_url, DARK)
+    loaded_dark.open(site_url + page)
+    switched = desktop_reader(reader_for, site_url)
+    switched.open(site_url + page)
+    turn_dark(switched.tab)
+    assert shown_text_styles(switched.tab) == shown_text_styles(loaded_dark.tab)
+    assert is_dark(switched.tab.evaluate("getComputedStyle(document.body).backgroundColor"))
+
+
+def test_turning_dark_waits_for_colour_transitions(browser):
+    """turn_dark returns when the colours have arrived, not in the middle of a transition."""
+    context = browser.new_context(color_scheme=LIGHT)
+    try:
+        tab = context.new_page()
+        tab.set_content(
+            "<style>p {color: rgb(0, 0, 0); transition: color 0.3s}"
+            " @media (prefers-color-scheme: dark) {p {color: rgb(255, 255, 255)}}</style>"
+            "<p>text</p>"
+        )
+        turn_dark(tab)
+        assert tab.evaluate("getComputedStyle(document.querySelector('p')).color") == (
+            "rgb(255, 255, 255)"
+        )
+    finally:
+        context.close()
+
+
+def axe_violations(tab, contrast_only: bool) -> list[dict]:
+    """axe-core's violations on the open page: colour contrast, each text style once
+    (MARK_CONTRAST_SAMPLES), and every other rule unless ``contrast_only``.
 
     One axe run per page: the contrast rule's selector is narrowed to the samples
     (axe.configure), the other rules see the whole page. axe's setup (reading the page's tree
     and styles) is most of a run's time on a short page, and one run pays it once.
     """
     tab.evaluate(MARK_CONTRAST_SAMPLES)
-    tab.evaluate(AXE_SCRIPT)
+    if tab.evaluate("typeof axe") == "undefined":
+        tab.evaluate(AXE_SCRIPT)
     tab.evaluate(
         "rule => axe.configure({rules: [{id: rule, selector: '[data-contrast-sample]'}]})",
         CONTRAST_RULE,
     )
     options = {"resultTypes": ["violations"]}
-    if MODES[mode]["color_scheme"] == "dark":
+    if contrast_only:
         options["runOnly"] = [CONTRAST_RULE]
     return tab.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
 
@@ -277,8 +356,9 @@ def test_a_poor_contrast_code_token_among_duplicates_is_found(browser):
     try:
         tab = context.new_page()
         tab.set_content(code_page(highlighted(GOOD * 50 + POOR * 3 + GOOD * 5)))
-        assert tab.evaluate(MARK_CONTRAST_SAMPLES) == {"measured": 2, "duplicates": 56}
-        found = [(v["id"], len(v["nodes"])) for v in axe_violations(tab, "dark")]
+        marked = tab.evaluate(MARK_CONTRAST_SAMPLES)
+        assert (marked["measured"], marked["duplicates"]) == (2, 56)
+        found = [(v["id"], len(v["nodes"])) for v in axe_violations(tab, contrast_only=True)]
         assert found == [(CONTRAST_RULE, 1)]
     finally:
         context.close()
@@ -293,8 +373,9 @@ def test_a_visible_code_token_is_measured_when_a_hidden_one_looks_the_same(brows
         folded = f"<details><summary>Solution</summary>{highlighted(POOR)}</details>"
         tab.set_content(code_page(folded + highlighted(POOR)))
         # the summary's text, and the poor token both folded and shown
-        assert tab.evaluate(MARK_CONTRAST_SAMPLES) == {"measured": 3, "duplicates": 0}
-        assert [v["id"] for v in axe_violations(tab, "dark")] == [CONTRAST_RULE]
+        marked = tab.evaluate(MARK_CONTRAST_SAMPLES)
+        assert (marked["measured"], marked["duplicates"]) == (3, 0)
+        assert [v["id"] for v in axe_violations(tab, contrast_only=True)] == [CONTRAST_RULE]
     finally:
         context.close()
 
@@ -306,17 +387,21 @@ IMAGE_WITHOUT_ALT = (
 
 
 @pytest.mark.parametrize(
-    ("mode", "expected"),
-    [("light", ["color-contrast", "image-alt"]), ("dark", ["color-contrast"])],
+    ("contrast_only", "expected"),
+    [(False, ["color-contrast", "image-alt"]), (True, ["color-contrast"])],
 )
-def test_the_one_axe_run_applies_contrast_and_the_other_rules(browser, mode, expected):
-    """Narrowing the contrast rule to the samples leaves the other rules on the whole page
-    (light and phone modes), and dark mode runs the contrast rule alone."""
+def test_the_one_axe_run_applies_contrast_and_the_other_rules(browser, contrast_only, expected):
+    """Narrowing the contrast rule to the samples leaves the other rules on the whole page,
+    and ``contrast_only`` (dark mode) runs the contrast rule alone."""
     context = browser.new_context()
     try:
         tab = context.new_page()
         tab.set_content(code_page(IMAGE_WITHOUT_ALT + highlighted(GOOD * 3 + POOR)))
-        found = [v["id"] for v in axe_violations(tab, mode) if v["impact"] in BLOCKING_AXE_IMPACTS]
+        found = [
+            v["id"]
+            for v in axe_violations(tab, contrast_only)
+            if v["impact"] in BLOCKING_AXE_IMPACTS
+        ]
         assert sorted(found) == expected
     finally:
         context.close()
@@ -349,7 +434,7 @@ def test_search_cases_exist():
     [(term, page) for term, page in SEARCH_LANDINGS.items() if (DOCS / f"{page}.md").exists()],
 )
 def test_search_lands_on_page(reader_for, site_url, screenshot_dir, term, landing):
-    reader = reader_for("light", served_on_site(site_url), **MODES["light"])
+    reader = desktop_reader(reader_for, site_url)
     visit, landed = search_and_open_first(reader, site_url + "index.html", term)
     problems = visit.problems()
     if landed.split("#")[0] != f"{site_url}{landing}.html":
