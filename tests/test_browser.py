@@ -1,4 +1,5 @@
-"""The built site as a reader uses it, in Chromium: every page, light and dark and mobile.
+"""The built site as a reader uses it, in Chromium: every page, on a desktop (light, then dark)
+and on a phone.
 
 Served on loopback under a sub-path (tests/conftest.py: ``site_url``) and opened from the file
 system. Deselect with ``-m 'not browser'``.
@@ -416,9 +417,11 @@ def search_and_open_first(reader, start_url: str, term: str) -> tuple[PageVisit,
     tab.press("input.sidebar-search", "Enter")
     summary = tab.locator("#search-results p.search-summary")
     summary.filter(has_text=re.compile("Search finished|did not match")).wait_for()
+    results_page = urlsplit(tab.url).path
     first = tab.locator("#search-results ul.search li a").first
     first.click()
-    tab.wait_for_load_state("load")
+    # The click starts a navigation; until it commits, the tab still shows the results.
+    tab.wait_for_url(lambda url: urlsplit(url).path != results_page, wait_until="load")
     tab.wait_for_load_state("networkidle")
     return visit, tab.url
 
@@ -525,9 +528,15 @@ def test_copy_button_copies_code_that_runs(
     assert rendered.count() == len(blocks), "rendered pycon blocks differ from the page's"
     copied = []
     for index, examples in enumerate(blocks):
-        # The button shows on hover; Playwright's click moves the mouse onto it first.
-        rendered.nth(index).locator("button.copybtn").click()
-        text = tab.evaluate("navigator.clipboard.readText()")
+        # The button shows on hover; Playwright's click scrolls it into view and moves the
+        # mouse onto it, and the browser delivers the click to whatever lies there. (force: no
+        # waiting for the button to stand still, about 30 ms a block. The clipboard, emptied
+        # after each block, holds this block's code only if the click reached its button.)
+        rendered.nth(index).locator("button.copybtn").click(force=True)
+        text = tab.evaluate(
+            "async () => {const text = await navigator.clipboard.readText();"
+            " await navigator.clipboard.writeText(''); return text}"
+        )
         expected = "".join(example.source for example in examples)
         assert code_lines(text) == code_lines(expected), f"block {index + 1} of {page}"
         copied.append(text)
