@@ -302,11 +302,13 @@ def reproducible(session: nox.Session) -> None:
 
 @nox.session(reuse_venv=True)
 def bench(session: nox.Session) -> None:
-    """Time the clean build, its floor, the no-op rebuild and the doctests; print a table.
+    """Time the clean build, its floor, the no-op rebuild, the doctests, the page notebooks and
+    the whole test suite; print a table.
 
-    `nox -s bench -- --repeat 3` takes the best of three of each measurement.
+    `nox -s bench -- --repeat 3` takes the best of three of each measurement; `-- --no-suite`
+    leaves out the test suite (the browser tests need Chromium, as `nox -s tests` does).
     """
-    install(session, "test")
+    install(session, "browser-tests")
     session.run(
         "python", "tools/bench.py", *session.posargs, env={"PYTHONPATH": str(ROOT / "conf")}
     )
