@@ -33,6 +33,18 @@ from pathlib import Path
 from fundamentals_site.build_command import build_site, copy_site
 
 REPO = Path(__file__).resolve().parents[1]
+# pytest as `nox -s docs` runs the doctests: its environment has no pytest-playwright, which this
+# session installs for the test suite and whose import costs about a quarter of a second.
+PYTEST_WITHOUT_BROWSER = (
+    sys.executable,
+    "-m",
+    "pytest",
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:playwright",
+)
 # `nox -s tests` on two cores: the target for the whole suite.
 SUITE_TARGET_SECONDS = 6 * 60
 
@@ -107,12 +119,12 @@ class Measurements:
 
     def doctests(self) -> float:
         source = self.fresh_copy()
-        command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+        command = PYTEST_WITHOUT_BROWSER
         return timed(lambda: run(*command, "docs", "README.md", cwd=source))
 
     def page_doctests(self) -> float:
         source = self.fresh_copy()
-        command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+        command = PYTEST_WITHOUT_BROWSER
         return timed(lambda: run(*command, "docs", cwd=source))
 
     def page_notebooks(self) -> float:
@@ -120,7 +132,7 @@ class Measurements:
         (source / "tests").mkdir(exist_ok=True)
         for name in ("test_notebooks.py", "helpers.py", "conftest.py"):
             shutil.copy2(REPO / "tests" / name, source / "tests")
-        command = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+        command = PYTEST_WITHOUT_BROWSER
         test = "tests/test_notebooks.py::test_page_notebook_runs_and_shows_what_the_page_shows"
         return timed(lambda: run(*command, test, cwd=source))
 
