@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -220,19 +221,42 @@ def parsed_pages(built_html) -> dict[Path, BeautifulSoup]:
     }
 
 
+@contextlib.contextmanager
+def served(directory: Path):
+    """``directory`` served on loopback while the block runs; yields its address, ending in /."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def site_url(built_html, tmp_path_factory) -> str:
     """The site served on loopback under SUB_PATH, as a hosting service would serve it."""
     served_root = tmp_path_factory.mktemp("served")
     (served_root / SUB_PATH.strip("/")).symlink_to(built_html, target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(served_root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}{SUB_PATH}"
-    server.shutdown()
-    thread.join()
-    server.server_close()
+    with served(served_root) as root_url:
+        yield root_url + SUB_PATH.lstrip("/")
+
+
+@pytest.fixture
+def served_pages(tmp_path):
+    """``served_pages({name: html})``: the pages written to a folder and served on loopback;
+    returns the folder's address. For tests of the browser tests' own machinery."""
+    with contextlib.ExitStack() as stack:
+
+        def serve(pages: dict[str, str]) -> str:
+            for name, text in pages.items():
+                (tmp_path / name).write_text(text, encoding="utf-8")
+            return stack.enter_context(served(tmp_path))
+
+        yield serve
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import os
 import subprocess
 import sys
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,27 +59,49 @@ class PageVisit:
     off_site_requests: list[str] = field(default_factory=list)
     responses: list = field(default_factory=list)
 
-    def problems(self) -> list[str]:
+    def mark(self) -> tuple[int, int, int]:
+        """Where the records stand now: ``problems(since=...)`` leaves out what came before."""
+        return len(self.console_errors), len(self.failed_requests), len(self.off_site_requests)
+
+    def problems(self, since: tuple[int, int, int] = (0, 0, 0)) -> list[str]:
+        console, failed, off_site = since
         return [
-            *(f"console error: {text}" for text in self.console_errors),
-            *(f"failed request: {text}" for text in self.failed_requests),
-            *(f"request outside the site: {url}" for url in self.off_site_requests),
+            *(f"console error: {text}" for text in self.console_errors[console:]),
+            *(f"failed request: {text}" for text in self.failed_requests[failed:]),
+            *(f"request outside the site: {url}" for url in self.off_site_requests[off_site:]),
         ]
+
+
+# A page has finished loading when no request has been in flight for this long: Playwright's
+# "networkidle" uses the same half second, but marks it once per navigation only.
+QUIET_SECONDS = 0.5
+# A page that keeps the network busy longer fails (Reader.settle).
+SETTLE_TIMEOUT_SECONDS = 30
 
 
 class Reader:
     """A browser tab, in a context of its own (``context_options``: colour scheme, viewport,
     permissions), that records into ``visit`` the console errors and failed requests of the
-    page it shows, and blocks and records every request for which ``is_on_site`` is false."""
+    page it shows, and blocks and records every request for which ``is_on_site`` is false.
+
+    One Reader shows page after page: each page is opened afresh (``open``), and the page
+    before is left first, so that nothing of it reaches the next page's visit."""
 
     def __init__(self, browser, is_on_site, **context_options):
-        self.context = browser.new_context(**context_options)
+        self._browser = browser
+        self._is_on_site = is_on_site
+        self._context_options = context_options
+        self._start()
+
+    def _start(self) -> None:
+        self.context = self._browser.new_context(**self._context_options)
         self.tab = self.context.new_page()
         self.visit = PageVisit()
-        self._opened = False
+        self._in_flight: set = set()
+        self._last_network_event = time.monotonic()
 
         def route(route_request):
-            if is_on_site(route_request.request.url):
+            if self._is_on_site(route_request.request.url):
                 route_request.continue_()
             else:
                 self.visit.off_site_requests.append(route_request.request.url)
@@ -88,13 +112,24 @@ class Reader:
         self.context.route("**/*", route)
         self.tab.on("console", lambda msg: msg.type == "error" and self._console_error(msg.text))
         self.tab.on("pageerror", lambda error: self._console_error(str(error)))
+        self.tab.on("request", self._request)
+        self.tab.on("requestfinished", self._request_ended)
         self.tab.on("requestfailed", self._request_failed)
         self.tab.on("response", self._response)
 
     def _console_error(self, text: str) -> None:
         self.visit.console_errors.append(text)
 
+    def _request(self, request) -> None:
+        self._in_flight.add(request)
+        self._last_network_event = time.monotonic()
+
+    def _request_ended(self, request) -> None:
+        self._in_flight.discard(request)
+        self._last_network_event = time.monotonic()
+
     def _request_failed(self, request) -> None:
+        self._request_ended(request)
         if request.url not in self.visit.off_site_requests:
             self.visit.failed_requests.append(f"{request.url} ({request.failure})")
 
@@ -106,12 +141,40 @@ class Reader:
 
     def open(self, url: str) -> PageVisit:
         """Show ``url`` (until its load event) and return what this page's visit records."""
-        if self._opened:  # the previous page's requests end before this page's visit begins
-            self.tab.wait_for_load_state("networkidle")
-        self._opened = True
+        self._leave()
         self.visit = PageVisit()
+        self._in_flight = set()
         self.tab.goto(url, wait_until="load")
         return self.visit
 
+    def _leave(self) -> None:
+        """End the page shown before, while its own visit still records: its storage is
+        emptied (Sphinx's search leaves the terms to highlight there for the next page) and
+        what it still has in flight is cancelled. A tab that no longer answers is replaced."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            self.tab.evaluate(
+                "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+            )
+            self.tab.goto("about:blank")
+        except PlaywrightError:
+            self.close()
+            self._start()
+
+    def settle(self, timeout: float = SETTLE_TIMEOUT_SECONDS) -> None:
+        """Return once no request has been in flight for QUIET_SECONDS: at once if the checks
+        made on the page took longer. Fails, naming them, if requests go on for ``timeout``
+        seconds."""
+        deadline = time.monotonic() + timeout
+        while self._in_flight or time.monotonic() - self._last_network_event < QUIET_SECONDS:
+            if time.monotonic() > deadline:
+                busy = sorted(request.url for request in self._in_flight) or "one after another"
+                raise AssertionError(f"the page kept requesting for {timeout} s: {busy}")
+            self.tab.wait_for_timeout(50)  # Playwright delivers the tab's events meanwhile
+
     def close(self) -> None:
-        self.context.close()
+        from playwright.sync_api import Error as PlaywrightError
+
+        with contextlib.suppress(PlaywrightError):  # the browser has gone: nothing to close
+            self.context.close()
