@@ -52,12 +52,6 @@ MATRIX_DIR = ROOT / "build" / "matrix"
 ANY_TORCH_ENV = "MATRIX_ANY_TORCH"
 
 
-# pip compiles every installed module to bytecode by default: for these sets (torch, Jupyter,
-# Sphinx, Playwright) that is 35 of the 82 seconds of a fresh install on two cores. Python
-# compiles a module when it is first imported instead, and only the ones that are imported.
-NO_BYTECODE = ("--no-compile",)
-
-
 def has_venv(session: nox.Session) -> bool:
     """False under `nox --no-venv` (or a venv_backend="none" session): nothing may be installed."""
     return session.venv_backend != "none"
@@ -76,7 +70,7 @@ def install(session: nox.Session, install_set: str, torch_release: str | None = 
         session.log(f"no virtualenv: not installing {install_set}, using the environment's")
         return
     lock = REQUIREMENTS_DIR / f"{install_set}.txt"
-    session.install(*NO_BYTECODE, "--require-hashes", "--no-deps", "-r", str(lock))
+    session.install("--require-hashes", "--no-deps", "-r", str(lock))
     if "torch" in INSTALL_SETS[install_set]:
         install_torch(session, lock, torch_release)
 
@@ -101,7 +95,6 @@ def install_torch(session: nox.Session, lock: Path, release: str | None) -> None
     )
     index = os.environ.get("TORCH_INDEX_URL")
     session.install(
-        *NO_BYTECODE,
         f"torch=={release}" if release else TORCH_PIN,
         "-c",
         str(pins),
