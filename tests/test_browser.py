@@ -308,7 +308,7 @@ def shown_text_styles(tab) -> list[str]:
     left out: Chromium may keep a colour from before the switch on an element that is not
     rendered, such as the <title> of the copy button's icon.)"""
     keys = tab.evaluate(MARK_CONTRAST_SAMPLES)["keys"]
-    return [key for key in keys if key.split("|")[4] == "true"]
+    return [key for key in keys if key.split("|")[4] == "true"]  # the checkVisibility() field
 
 
 @pytest.mark.parametrize("page", DARK_ON_LOAD_PAGES)
